@@ -5,9 +5,9 @@
 /// Per axis, the transposed op's full scatter covers `full = (I-1)*s + (K-1)*d + 1` cells.
 /// TensorFlow keeps `O` of them starting at the forward pad `before` (cells past `full` are
 /// zeros). PyTorch's `conv_transpose(padding=p, output_padding=q)` keeps `full - 2p + q` cells
-/// starting at `p`, with `q < max(stride, dilation)`. So the match is `p = before`; when TF keeps
-/// fewer cells than any allowed `q` gives, the end needs a slice (TF drops the odd cell at the
-/// end), and when it keeps more, zeros must be appended.
+/// starting at `p`, with `q < max(stride, dilation)`. So the match is `p = before` whenever
+/// PyTorch's window can still reach TF's last cell; otherwise a smaller `p` and a slice. When TF
+/// drops the odd cell at the end, PyTorch needs a final slice.
 public enum ShapeSolver {
     /// One accepted output size on one axis.
     public struct Option: Sendable, Equatable {
@@ -25,25 +25,45 @@ public enum ShapeSolver {
         public var torch: TorchEquivalent
     }
 
-    /// PyTorch `conv_transpose{1,2,3}d` arguments that reproduce TF on one axis.
+    /// PyTorch `conv_transpose{1,2,3}d` arguments that reproduce TF on one axis: call PyTorch
+    /// with `padding` and `output_padding`, then keep `torchSize - sliceStart - sliceEnd` cells
+    /// from `sliceStart` and append `padEnd` zero cells.
     public struct TorchEquivalent: Sendable, Equatable, CustomStringConvertible {
         public var padding: Int64
         public var outputPadding: Int64
-        /// Cells to slice off the end of PyTorch's result (`y[..., :O]`), 0 when it matches exactly.
+        /// Cells to drop at the start of PyTorch's result (when TF's leading crop is larger than
+        /// any PyTorch padding that still reaches TF's last cell).
+        public var sliceStart: Int64
+        /// Cells to drop at the end of PyTorch's result (`y[..., :O]`): TF crops the odd cell at the end.
         public var sliceEnd: Int64
-        /// Zero cells to append to PyTorch's result (explicit pads larger at the front than at the back).
+        /// Zero cells to append (TF's output reaches past the scatter further than output_padding can).
         public var padEnd: Int64
         /// PyTorch's output size before any slice or pad.
         public var torchSize: Int64
 
         /// True when `padding`/`output_padding` alone reproduce TF.
-        public var exact: Bool { sliceEnd == 0 && padEnd == 0 }
+        public var exact: Bool { sliceStart == 0 && sliceEnd == 0 && padEnd == 0 }
 
         public var description: String {
             var text = "padding=\(padding), output_padding=\(outputPadding)"
-            if sliceEnd > 0 { text += ", then drop the last \(sliceEnd) (TF crops the odd cell at the end)" }
+            if sliceStart > 0 { text += ", then drop the first \(sliceStart)" }
+            if sliceEnd > 0 { text += ", then drop the last \(sliceEnd)" + (sliceStart == 0 && sliceEnd == 1 ? " (TF crops the odd cell at the end)" : "") }
             if padEnd > 0 { text += ", then append \(padEnd) zero cell\(padEnd == 1 ? "" : "s")" }
             return text
+        }
+
+        /// The PyTorch call closest to TF's window `[start, start + size)` of a full scatter of
+        /// `full` cells, where cells at `full` and beyond are zeros. PyTorch keeps
+        /// `[p, full - p + q)` with `0 <= q <= maxOutputPadding`.
+        public static func matching(full: Int64, start a: Int64, size: Int64, maxOutputPadding qmax: Int64) -> TorchEquivalent {
+            let b = a + size
+            // The largest padding whose window can still reach b, or reach past the real cells.
+            let p = max(0, min(a, max(qmax + full - b, qmax)))
+            let base = full - 2 * p
+            let q = min(max(b - (full - p), 0), qmax)
+            let end = full - p + q
+            return TorchEquivalent(padding: p, outputPadding: q, sliceStart: a - p, sliceEnd: max(end - b, 0),
+                                   padEnd: max(b - end, 0), torchSize: base + q)
         }
     }
 
@@ -117,15 +137,9 @@ public enum ShapeSolver {
     static func option(size O: Int64, inputSize I: Int64, kernel K: Int64, stride s: Int64, dilation d: Int64,
                        padding: PaddingRule, full: Int64) -> Option {
         let pads = ConvArithmetic.padding(inputSize: O, outputSize: I, kernel: K, stride: s, dilation: d, rule: padding)
-        let p = pads.before
-        let base = full - 2 * p
-        let maxOutputPadding = max(s, d) - 1
-        let wanted = O - base
-        let q = min(max(wanted, 0), maxOutputPadding)
-        let torchSize = base + q
-        let torch = TorchEquivalent(padding: p, outputPadding: q, sliceEnd: max(torchSize - O, 0),
-                                    padEnd: max(O - torchSize, 0), torchSize: torchSize)
-        return Option(size: O, padBefore: pads.before, padAfter: pads.after, cropStart: p, cropEnd: full - p - O, torch: torch)
+        let torch = TorchEquivalent.matching(full: full, start: pads.before, size: O, maxOutputPadding: max(s, d) - 1)
+        return Option(size: O, padBefore: pads.before, padAfter: pads.after, cropStart: pads.before,
+                      cropEnd: full - pads.before - O, torch: torch)
     }
 
     /// Solves a transposed-op call given without `output_shape` (or with one: it is ignored).

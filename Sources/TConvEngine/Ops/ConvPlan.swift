@@ -23,6 +23,20 @@ public struct ConvPlan: Sendable, Equatable {
     /// tconv computes these anyway; the REPL shows the reasons in one line.
     public var tfCPURefusals: [String]
 
+    public init(op: TFOp, problem: ConvProblem, transposed: Bool, resultShape: [Int], resultLayout: Layout,
+                inputShape: [Int], filterShape: [Int], dtype: DType, paddingRules: [PaddingRule], tfCPURefusals: [String]) {
+        self.op = op
+        self.problem = problem
+        self.transposed = transposed
+        self.resultShape = resultShape
+        self.resultLayout = resultLayout
+        self.inputShape = inputShape
+        self.filterShape = filterShape
+        self.dtype = dtype
+        self.paddingRules = paddingRules
+        self.tfCPURefusals = tfCPURefusals
+    }
+
     /// Spatial letters of the problem's axes (`["H", "W"]`).
     public var axisLetters: [String] { spatialLetters(problem.rank) }
 }
