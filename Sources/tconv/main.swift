@@ -1,10 +1,12 @@
+// tconv's entry point: the only code that sees argv. Parsing lives in TConvTerminal
+// (`CommandLineParser`), running in `TConvMain`; this file only wires them and exits.
 import Foundation
-import TConvCheck
+import TConvTerminal
 
-let arguments = Array(CommandLine.arguments.dropFirst())
-switch arguments.first {
-case "golden": exit(GoldenCommand.main(Array(arguments.dropFirst())))
-case "bench": exit(BenchCommand.main(Array(arguments.dropFirst())))
-default:
-    print("tconv: REPL not built yet")
+do {
+    let command = try CommandLineParser.parse(Array(CommandLine.arguments.dropFirst()))
+    exit(TConvMain.run(command))
+} catch {
+    FileHandle.standardError.write(Data("tconv: \(error.message)\n(try 'tconv --help')\n".utf8))
+    exit(ExitStatus.usage)
 }

@@ -1,0 +1,182 @@
+/// The `tconv` command line, parsed by hand (no argument-parser dependency: it bloats builds).
+/// `main.swift` is the only code that sees argv; it hands it to `CommandLineParser.parse`.
+
+/// Options shared by the interactive and script modes.
+public struct TConvOptions: Equatable, Sendable {
+    public enum ColorChoice: String, Equatable, Sendable, CaseIterable { case auto, always, never }
+    public var color: ColorChoice = .auto
+    /// `--plain`: no full-screen pane even on a terminal.
+    public var plain = false
+    /// `--present`: presenter mode (larger cells, high contrast).
+    public var present = false
+    public init(color: ColorChoice = .auto, plain: Bool = false, present: Bool = false) {
+        self.color = color
+        self.plain = plain
+        self.present = present
+    }
+}
+
+/// What `tconv` was asked to do.
+public enum TConvCommand: Equatable, Sendable {
+    /// The REPL (full-screen on a terminal, plain otherwise).
+    case repl(TConvOptions)
+    /// `tconv run FILE...`; `-` is standard input.
+    case run(files: [String], options: TConvOptions)
+    /// `tconv -c 'STMT; STMT'`.
+    case command(String, options: TConvOptions)
+    case golden([String])
+    case bench([String])
+    case version
+    case help
+}
+
+/// A command-line mistake: printed as `tconv: <message>` plus a hint, exit status 2.
+public struct UsageError: Error, Equatable, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}
+
+/// Exit statuses, documented in tconv(1).
+public enum ExitStatus {
+    public static let success: Int32 = 0
+    /// A statement failed (`run`, `-c`, a non-interactive REPL) or a golden case failed.
+    public static let failure: Int32 = 1
+    /// The command line was wrong.
+    public static let usage: Int32 = 2
+    /// A script file could not be read.
+    public static let noInput: Int32 = 3
+}
+
+public enum CommandLineParser {
+    /// Every option and subcommand, as the manual page must mention them.
+    public static let documentedOptions = ["run", "golden", "bench", "-c", "--plain", "--color", "--present",
+                                           "--version", "--help", "-h", "-V"]
+
+    public static let usage = """
+        usage: tconv [--plain] [--color=auto|always|never] [--present]
+               tconv run [OPTIONS] FILE...
+               tconv -c 'STATEMENT; STATEMENT'
+               tconv golden [--json] [--quiet] PATH...
+               tconv bench [ARGS...]
+               tconv --version | --help
+        """
+
+    public static let help = """
+        tconv: TensorFlow's transposed convolutions, computed exactly, explained in a terminal.
+
+        \(usage)
+
+        Commands:
+          (none)             start the REPL: full-screen pane on a terminal, plain otherwise
+          run FILE...        run scripts without interaction ('-' reads standard input);
+                             exit 1 if any statement failed
+          -c STATEMENTS      run statements given on the command line
+          golden PATH...     check the engine against TensorFlow's golden files
+          bench ARGS...      run the kernel benchmarks
+
+        Options:
+          --plain            no full-screen pane (readline prompt only, or plain lines)
+          --color=WHEN       colour: auto (default), always, never; NO_COLOR disables auto
+          --present          presenter mode: large cells, high contrast
+          -V, --version      print the version and exit
+          -h, --help         print this help and exit
+
+        Exit status: 0 ok, 1 a statement or case failed, 2 usage error, 3 unreadable file.
+        See tconv(1) for the language, the keys and the files.
+        """
+
+    /// Parses argv without the program name.
+    public static func parse(_ arguments: [String]) throws(UsageError) -> TConvCommand {
+        // The check runners keep their own argument syntax: hand them everything after the word.
+        if let first = arguments.first {
+            if first == "golden" { return .golden(Array(arguments.dropFirst())) }
+            if first == "bench" { return .bench(Array(arguments.dropFirst())) }
+        }
+        var options = TConvOptions()
+        var subcommand: String?
+        var statements: String?
+        var files: [String] = []
+        var onlyOperands = false
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if onlyOperands || argument == "-" || !argument.hasPrefix("-") {
+                if subcommand == nil && files.isEmpty && statements == nil && !onlyOperands {
+                    switch argument {
+                    case "run": subcommand = "run"; continue
+                    case "golden", "bench":
+                        throw UsageError("'\(argument)' must come first: tconv \(argument) ...")
+                    default:
+                        throw UsageError("unknown command '\(argument)' (to run a script: tconv run \(argument))")
+                    }
+                }
+                guard subcommand == "run" else {
+                    throw UsageError("unexpected argument '\(argument)'")
+                }
+                files.append(argument)
+                continue
+            }
+            if argument == "--" { onlyOperands = true; continue }
+            let (name, inlineValue) = split(argument)
+            switch name {
+            case "-h", "--help":
+                return .help
+            case "-V", "--version":
+                return .version
+            case "--plain":
+                try noValue(name, inlineValue)
+                options.plain = true
+            case "--present":
+                try noValue(name, inlineValue)
+                options.present = true
+            case "--color", "--colour":
+                var value = inlineValue
+                if value == nil {
+                    guard index < arguments.count else { throw UsageError("--color needs a value: auto, always or never") }
+                    value = arguments[index]
+                    index += 1
+                }
+                guard let v = value, let choice = TConvOptions.ColorChoice(rawValue: v) else {
+                    throw UsageError("--color must be auto, always or never, not '\(value ?? "")'")
+                }
+                options.color = choice
+            case "-c":
+                guard statements == nil else { throw UsageError("-c given twice") }
+                if let value = inlineValue {
+                    statements = value
+                } else {
+                    guard index < arguments.count else { throw UsageError("-c needs statements, e.g. tconv -c 'x = 1; x'") }
+                    statements = arguments[index]
+                    index += 1
+                }
+            default:
+                throw UsageError("unknown option '\(argument)'")
+            }
+        }
+        if let statements {
+            guard subcommand == nil else { throw UsageError("-c and run cannot be combined") }
+            return .command(statements, options: options)
+        }
+        if subcommand == "run" {
+            guard !files.isEmpty else { throw UsageError("run needs at least one FILE ('-' for standard input)") }
+            return .run(files: files, options: options)
+        }
+        return .repl(options)
+    }
+
+    /// `--name=value` -> ("--name", "value"); `-cVALUE` -> ("-c", "VALUE").
+    static func split(_ argument: String) -> (String, String?) {
+        if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
+            return (String(argument[..<equals]), String(argument[argument.index(after: equals)...]))
+        }
+        if argument.hasPrefix("-c"), argument.count > 2, !argument.hasPrefix("--") {
+            return ("-c", String(argument.dropFirst(2)))
+        }
+        return (argument, nil)
+    }
+
+    static func noValue(_ name: String, _ value: String?) throws(UsageError) {
+        if value != nil { throw UsageError("\(name) takes no value") }
+    }
+}

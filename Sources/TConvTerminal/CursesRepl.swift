@@ -1,0 +1,401 @@
+import CTerm
+import Foundation
+import TConvScript
+import TConvView
+
+/// The full-screen REPL: pane, status line, message area and the readline input line in one
+/// ncursesw screen. One event loop on the main thread reads keys with `wtimeout` (blocking when
+/// idle, short while playing or computing); evaluation runs on a worker thread.
+@MainActor
+final class CursesRepl: LineEditorClient {
+    enum Focus { case prompt, pane }
+
+    let options: TConvOptions
+    let session = ScriptSession(options: SessionOptions(allowWrites: true, sourceName: "<stdin>"))
+    let screen: CursesScreen
+    var messages = MessageLog()
+    var pane = PaneModel()
+    var focus = Focus.prompt
+    var evaluation: Evaluation?
+    var continuation = false
+    var quitting = false
+    var history: HistoryStore?
+    var nextFrame = ContinuousClock.now
+    var spinnerFrame = 0
+    var dirty = (pane: true, status: true, messages: true, input: true)
+    var paneHadContent = false
+
+    init(options: TConvOptions, depth: ColorDepth) {
+        self.options = options
+        screen = CursesScreen(depth: depth, unicode: LocaleSupport.isUTF8)
+        pane.present = options.present
+    }
+
+    /// Runs until Ctrl-D, `%quit` or a terminating signal. nil when curses could not start.
+    func run(term: String) -> Int32? {
+        cterm_save_terminal()
+        cterm_install_signal_handlers(1)
+        guard screen.start(term: term) else { return nil }
+        history = HistoryStore.defaultPath(environment: ProcessInfo.processInfo.environment).map { HistoryStore(path: $0) }
+        screen.relayout(paneWanted: false)
+        LineEditor.setup(curses: true, input: screen.input, client: self)
+        cterm_rl_resize(1, Int32(max(screen.width, 1)))
+        LineEditor.loadHistory(history)
+        LineEditor.install(prompt: Prompt.primary)
+        messages.append("tconv \(TConvVersion.string) · \(screen.depth.label) · %help for help · Ctrl-D quits", role: .label)
+        loop()
+        LineEditor.remove()
+        evaluation?.cancel(session)
+        screen.stop()
+        let signal = cterm_exit_signal()
+        if signal != 0 { cterm_die_by_signal(signal) }
+        return ExitStatus.success
+    }
+
+    // MARK: The loop
+
+    func loop() {
+        while !quitting {
+            if cterm_exit_signal() != 0 { return }
+            if cterm_take_interrupts() > 0 { interrupt() }
+            if cterm_rl_take_resize() != 0 { resize() }
+            if let evaluation, let result = evaluation.result { finish(result) }
+            if quitting { return }
+            let now = ContinuousClock.now
+            if pane.isPlaying && now >= nextFrame {
+                if pane.tick() { dirty.pane = true; dirty.status = true }
+                nextFrame = now + .milliseconds(pane.frameInterval ?? 100)
+            }
+            render()
+            let key = readKey(timeout: timeout())
+            handle(key)
+        }
+    }
+
+    func timeout() -> Int32 {
+        if evaluation != nil { return 100 }
+        if pane.isPlaying {
+            let left = nextFrame - ContinuousClock.now
+            let ms = Int(left.components.seconds * 1000) + Int(left.components.attoseconds / 1_000_000_000_000_000)
+            return Int32(max(1, min(ms, 1000)))
+        }
+        return -1
+    }
+
+    func readKey(timeout: Int32) -> Int32 {
+        let window = (focus == .pane ? screen.pane : nil) ?? screen.input
+        guard let window else { return cterm_err() }
+        wtimeout(window, timeout)
+        return wgetch(window)
+    }
+
+    func handle(_ key: Int32) {
+        if key == cterm_err() { return }
+        if key == cterm_key_resize() { resize(); return }
+        if screen.layout.tooSmall {
+            if key == 4 { quitting = true }          // Ctrl-D still leaves
+            if key == 3 { interrupt() }
+            return
+        }
+        if key == 3 { interrupt(); return }
+        if focus == .pane { handlePaneKey(key); return }
+        guard key >= 0 && key < 256 else { return }
+        cterm_rl_push_byte(key)
+        // Take everything already typed or pasted in one go, then let readline at it.
+        if let input = screen.input {
+            wtimeout(input, 0)
+            while true {
+                let next = wgetch(input)
+                if next == cterm_err() { break }
+                if next == cterm_key_resize() { resize(); break }
+                if next == 3 { interrupt(); break }
+                if next >= 0 && next < 256 { cterm_rl_push_byte(next) }
+            }
+        }
+        feedReadline()
+    }
+
+    func feedReadline() {
+        guard evaluation == nil else { return }
+        cterm_rl_feed_queue()
+        dirty.input = true
+    }
+
+    func handlePaneKey(_ key: Int32) {
+        if pane.showHelp {
+            pane.showHelp = false
+            dirty.pane = true
+            return
+        }
+        guard let action = PaneKeys.action(for: key) else { beep(); return }
+        switch action {
+        case .back:
+            setFocus(.prompt)
+        case .cancel:
+            if !pane.apply(.cancel) { setFocus(.prompt) }
+        default:
+            if !pane.apply(action) { beep() }
+            if pane.isPlaying { nextFrame = ContinuousClock.now }
+        }
+        dirty.pane = true
+        dirty.status = true
+    }
+
+    func setFocus(_ newFocus: Focus) {
+        focus = (newFocus == .pane && screen.pane == nil) ? .prompt : newFocus
+        curs_set(focus == .prompt ? 1 : 0)
+        dirty.status = true
+        dirty.input = true
+    }
+
+    /// Ctrl-C: cancel a computation, else stop a playback, else drop the line.
+    func interrupt() {
+        if let evaluation {
+            evaluation.cancel(session)
+            dirty.input = true
+            return
+        }
+        if pane.isPlaying {
+            _ = pane.apply(.cancel)
+            dirty.pane = true
+            dirty.status = true
+            return
+        }
+        if focus == .pane { setFocus(.prompt); return }
+        session.cancelPendingInput()
+        continuation = false
+        cterm_rl_set_prompt(Prompt.primary)
+        cterm_rl_cancel_line()
+        dirty.input = true
+    }
+
+    func resize() {
+        screen.relayout(paneWanted: !pane.isEmpty)
+        cterm_rl_set_input_window(screen.input)
+        if focus == .pane && screen.pane == nil { focus = .prompt }
+        cterm_repaint_all()
+        dirty = (true, true, true, true)
+    }
+
+    // MARK: Readline callbacks
+
+    func accept(_ line: String?) {
+        guard let line else {
+            if continuation {
+                session.cancelPendingInput()
+                continuation = false
+                cterm_rl_set_prompt(Prompt.primary)
+                cterm_rl_cancel_line()
+                return
+            }
+            quitting = true
+            return
+        }
+        let prompt = continuation ? Prompt.continuation : Prompt.primary
+        LineEditor.remove()
+        LineEditor.remember(line, in: history)
+        messages.append(prompt + line, role: .prompt)
+        dirty.messages = true
+        if TestHooks.crashEnabled && line.trimmingCharacters(in: .whitespaces) == "%crash" {
+            render()
+            TestHooks.crashIfRequested(line)
+        }
+        evaluation = Evaluation.start(session, line: line)
+        dirty.input = true
+    }
+
+    func finish(_ result: SubmitResult) {
+        evaluation = nil
+        switch result {
+        case .needsMore:
+            continuation = true
+        case .done(let events):
+            continuation = false
+            show(events)
+        }
+        dirty.input = true
+        if quitting { return }
+        LineEditor.install(prompt: continuation ? Prompt.continuation : Prompt.primary)
+        feedReadline()
+    }
+
+    func show(_ events: [ScriptEvent]) {
+        for event in events {
+            switch event {
+            case .value(let text), .text(let text):
+                messages.append(text.hasSuffix("\n") ? String(text.dropLast()) : text, role: .message)
+            case .note(let text):
+                messages.append(text, role: .note)
+            case .error(let diagnostic):
+                messages.append(diagnostic.formatted, role: .error)
+            case .show(let request):
+                pane.show(request)
+                paneChanged()
+                setFocus(.pane)
+            case .step(let request):
+                if pane.step(request) {
+                    paneChanged()
+                    setFocus(.pane)
+                } else {
+                    messages.append("nothing to step: the trace is empty", role: .note)
+                }
+            case .setting(let name, let value):
+                applySetting(name, value)
+            case .quit:
+                quitting = true
+            }
+        }
+        dirty.messages = true
+    }
+
+    func applySetting(_ name: String, _ value: String) {
+        switch name {
+        case "colors":
+            if let depth = ColorDepth(setting: value) {
+                screen.depth = cterm_colors() > 0 ? depth : .none
+                messages.append("colours: \(screen.depth.label)", role: .note)
+                dirty = (true, true, true, true)
+            }
+        case "cmap":
+            if !pane.setColorMap(value) { messages.append("unknown colour map '\(value)'", role: .error) }
+            dirty.pane = true
+        default:
+            break
+        }
+    }
+
+    func paneChanged() {
+        if !paneHadContent {
+            paneHadContent = true
+            resize()
+        }
+        dirty.pane = true
+        dirty.status = true
+    }
+
+    func command(_ command: Int32) {
+        switch command {
+        case Int32(CTERM_CMD_COMPLETE):
+            if LineEditor.line.isEmpty && !pane.isEmpty { setFocus(.pane); return }
+            if let candidates = LineEditor.complete(session) {
+                if candidates.isEmpty { beep() } else {
+                    let width = screen.layout.messages.width
+                    messages.append(Completion.columns(candidates, width: width).joined(separator: "\n"), role: .label)
+                    dirty.messages = true
+                }
+            }
+        case Int32(CTERM_CMD_SCROLL_UP), Int32(CTERM_CMD_SCROLL_DOWN):
+            let r = screen.layout.messages
+            messages.scroll(pages: command == Int32(CTERM_CMD_SCROLL_UP) ? 1 : -1, width: r.width, height: r.height)
+            dirty.messages = true
+        case Int32(CTERM_CMD_FOCUS_PANE):
+            if !pane.isEmpty { setFocus(.pane) }
+        case Int32(CTERM_CMD_REDRAW):
+            cterm_repaint_all()
+            dirty = (true, true, true, true)
+        default:
+            break
+        }
+        dirty.input = true
+    }
+
+    func redisplay() { dirty.input = true }
+
+    // MARK: Drawing
+
+    func render() {
+        if screen.resetPairsIfNeeded() { dirty = (true, true, true, true) }
+        if screen.layout.tooSmall {
+            drawTooSmall()
+            return
+        }
+        if dirty.pane, let window = screen.pane {
+            werase(window)
+            let renderer = PaneRenderer(colored: screen.depth != .none, unicode: screen.unicode)
+            screen.draw(renderer.render(pane, width: Int(getmaxx(window)), height: Int(getmaxy(window))), in: window)
+            wnoutrefresh(window)
+        }
+        if dirty.status, let window = screen.status { drawStatus(window); wnoutrefresh(window) }
+        if dirty.messages, let window = screen.messages { drawMessages(window); wnoutrefresh(window) }
+        if screen.resetPairsIfNeeded() { dirty = (true, true, true, true); render(); return }
+        if let window = screen.input { drawInput(window); wnoutrefresh(window) }
+        doupdate()
+        dirty = (false, false, false, false)
+    }
+
+    func drawTooSmall() {
+        guard let window = cterm_stdscr() else { return }
+        werase(window)
+        let lines = ["terminal too small:", "\(screen.width)x\(screen.height), need",
+                     "\(ScreenLayout.minimumWidth)x\(ScreenLayout.minimumHeight).", "Enlarge it, or", "Ctrl-D quits."]
+        for (i, line) in lines.enumerated() where i < screen.height {
+            screen.put(line, in: window, y: i, style: CellStyle(role: .error))
+        }
+        wnoutrefresh(window)
+        doupdate()
+    }
+
+    func drawStatus(_ window: Window) {
+        let left = focus == .pane
+            ? " PANE · \(pane.summary) · space play · . , step · g G ends · ? keys · q back"
+            : " tconv · \(pane.isEmpty ? "no view" : pane.summary + " · Tab/F2 pane") · PgUp/PgDn scroll"
+        let right = "\(screen.depth.label)\(options.present ? " · presenter" : "") · Ctrl-D quits "
+        let width = Int(getmaxx(window))
+        var text = left
+        let gap = width - text.count - right.count
+        if gap >= 1 { text += String(repeating: " ", count: gap) + right }
+        screen.put(text, in: window, y: 0, style: CellStyle(role: .status))
+    }
+
+    func drawMessages(_ window: Window) {
+        werase(window)
+        let height = Int(getmaxy(window)), width = Int(getmaxx(window))
+        let (rows, above, below) = messages.visible(width: width, height: height)
+        for (i, row) in rows.enumerated() {
+            screen.put(row.text, in: window, y: i, style: CellStyle(role: row.role))
+        }
+        if below > 0 {
+            screen.put("── \(below) more below (PgDn) ──", in: window, y: height - 1, style: CellStyle(role: .status))
+        } else if above > 0 && rows.count == height {
+            _ = above
+        }
+    }
+
+    func drawInput(_ window: Window) {
+        werase(window)
+        let width = Int(getmaxx(window))
+        if let evaluation {
+            spinnerFrame += 1
+            screen.put(evaluation.progressText(session, frame: spinnerFrame / 2), in: window, y: 0, style: CellStyle(role: .note))
+            return
+        }
+        let prompt = LineEditor.displayPrompt
+        let line = LineEditor.line
+        let bytes = Array(line.utf8)
+        let point = max(0, min(LineEditor.point, bytes.count))
+        let beforeCursor = String(decoding: bytes[..<point], as: UTF8.self)
+        let promptWidth = Int(cterm_string_width(prompt))
+        let cursorColumn = promptWidth + Int(cterm_string_width(beforeCursor))
+        // Scroll horizontally so the cursor stays visible.
+        let shift = cursorColumn >= width - 1 ? cursorColumn - (width - 1) + width / 3 : 0
+        var column = -shift
+        var cells: [(Character, Int, Bool)] = []
+        for ch in prompt { cells.append((ch, Int(cterm_string_width(String(ch))), true)) }
+        for ch in line { cells.append((ch, max(1, Int(cterm_string_width(String(ch)))), false)) }
+        let promptStyle = CellStyle(role: .prompt)
+        for (ch, w, isPrompt) in cells {
+            if column >= 0 && column + w <= width {
+                screen.put(String(ch), in: window, y: 0, x: column, style: isPrompt ? promptStyle : .plain, clearRest: false)
+            }
+            column += w
+        }
+        if shift > 0 { screen.put("<", in: window, y: 0, x: 0, style: CellStyle(role: .label), clearRest: false) }
+        wmove(window, 0, Int32(max(0, min(width - 1, cursorColumn - shift))))
+    }
+
+    func beep() { _ = CTerm.beep() }
+}
+
+public enum TConvVersion {
+    public static let string = "0.1.0"
+}

@@ -1,0 +1,63 @@
+import TConvView
+
+/// The message area's contents: output and errors as logical lines, wrapped to the window width
+/// when drawn, scrollable (PgUp/PgDn at the prompt). Curses-free, so it is tested as text.
+struct MessageLog {
+    struct Line: Equatable {
+        var text: String
+        var role: StyleRole
+    }
+
+    private(set) var lines: [Line] = []
+    /// Visual rows scrolled back from the bottom (0 = following the output).
+    private(set) var scrollBack = 0
+    let capacity: Int
+
+    init(capacity: Int = 5000) { self.capacity = capacity }
+
+    mutating func append(_ text: String, role: StyleRole = .message) {
+        for part in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lines.append(Line(text: String(part).replacingOccurrences(of: "\t", with: "    "), role: role))
+        }
+        if lines.count > capacity { lines.removeFirst(lines.count - capacity) }
+        scrollBack = 0
+    }
+
+    mutating func clear() {
+        lines.removeAll()
+        scrollBack = 0
+    }
+
+    /// Every visual row at `width` columns (a long line continues on the next rows).
+    func rows(width: Int) -> [Line] {
+        let width = max(1, width)
+        var rows: [Line] = []
+        for line in lines {
+            if line.text.isEmpty { rows.append(line); continue }
+            var characters = Substring(line.text)
+            while !characters.isEmpty {
+                let chunk = characters.prefix(width)
+                rows.append(Line(text: String(chunk), role: line.role))
+                characters = characters.dropFirst(chunk.count)
+            }
+        }
+        return rows
+    }
+
+    /// The rows to show in a window of `height` rows, oldest first, and whether more lie below.
+    func visible(width: Int, height: Int) -> (rows: [Line], above: Int, below: Int) {
+        let all = rows(width: width)
+        let height = max(0, height)
+        let back = min(scrollBack, max(0, all.count - height))
+        let end = all.count - back
+        let start = max(0, end - height)
+        return (Array(all[start..<end]), start, back)
+    }
+
+    /// Scrolls by `pages` window heights (positive = back in time).
+    mutating func scroll(pages: Int, width: Int, height: Int) {
+        let total = rows(width: width).count
+        let step = max(1, height - 1) * pages
+        scrollBack = max(0, min(max(0, total - height), scrollBack + step))
+    }
+}

@@ -1,0 +1,141 @@
+import CTerm
+import Foundation
+import TConvScript
+
+/// The REPL without curses. On a pipe: lines from stdin, no prompt, no readline, exit 1 if any
+/// statement failed. On a terminal (`--plain`, TERM unknown to terminfo): GNU readline's
+/// callback interface with its own terminal handling, Ctrl-C through a flag.
+@MainActor
+final class PlainRepl: LineEditorClient {
+    let options: TConvOptions
+    let session = ScriptSession(options: SessionOptions(allowWrites: true, sourceName: "<stdin>"))
+    var printer: PlainPrinter
+    var failed = false
+    var quitting = false
+    var continuation = false
+    var evaluation: Evaluation?
+    var history: HistoryStore?
+    var progressShown = false
+
+    init(options: TConvOptions) {
+        self.options = options
+        printer = PlainPrinter.forPipes(options)
+    }
+
+    /// Lines from a pipe or file.
+    func runLines() -> Int32 {
+        cterm_install_signal_handlers(0)
+        while !quitting, let line = readLine(strippingNewline: true) {
+            TestHooks.crashIfRequested(line)
+            switch session.submit(line) {
+            case .needsMore:
+                continue
+            case .done(let events):
+                let outcome = printer.render(events)
+                failed = failed || outcome.failed
+                quitting = outcome.quit
+            }
+            StandardOutput.flush()
+        }
+        StandardOutput.flush()
+        return failed ? ExitStatus.failure : ExitStatus.success
+    }
+
+    /// Readline on a terminal, without curses.
+    func runReadline() -> Int32 {
+        cterm_save_terminal()
+        cterm_install_signal_handlers(1)
+        history = HistoryStore.defaultPath(environment: ProcessInfo.processInfo.environment).map { HistoryStore(path: $0) }
+        LineEditor.setup(curses: false, input: nil, client: self)
+        LineEditor.loadHistory(history)
+        StandardOutput.flush()
+        LineEditor.install(prompt: Prompt.primary)
+        while !quitting {
+            if cterm_exit_signal() != 0 { break }
+            if cterm_take_interrupts() > 0 { interrupt() }
+            if let evaluation {
+                if let result = evaluation.result {
+                    finish(result)
+                } else {
+                    if evaluation.elapsedSeconds > 1 {
+                        StandardError.write("\r" + evaluation.progressText(session, frame: Int(evaluation.elapsedSeconds * 4)) + "\u{1B}[K")
+                        progressShown = true
+                    }
+                    usleep(50_000)
+                }
+                continue
+            }
+            var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, -1)
+            if ready > 0 { cterm_rl_read_char() }
+        }
+        LineEditor.remove()
+        cterm_restore_terminal()
+        StandardOutput.flush()
+        if cterm_exit_signal() != 0 {
+            evaluation?.cancel(session)
+            cterm_die_by_signal(cterm_exit_signal())
+        }
+        return ExitStatus.success
+    }
+
+    func interrupt() {
+        if let evaluation {
+            evaluation.cancel(session)
+            return
+        }
+        session.cancelPendingInput()
+        continuation = false
+        cterm_rl_set_prompt(Prompt.primary)
+        cterm_rl_cancel_line()
+    }
+
+    func accept(_ line: String?) {
+        guard let line else {
+            if continuation {
+                // Ctrl-D at `...> ` drops the unfinished statement instead of leaving.
+                session.cancelPendingInput()
+                continuation = false
+                StandardOutput.write("\n")
+                cterm_rl_set_prompt(Prompt.primary)
+                cterm_rl_cancel_line()
+                return
+            }
+            StandardOutput.write("\n")
+            quitting = true
+            return
+        }
+        LineEditor.remove()
+        LineEditor.remember(line, in: history)
+        TestHooks.crashIfRequested(line)
+        StandardOutput.flush()
+        evaluation = Evaluation.start(session, line: line)
+    }
+
+    func finish(_ result: SubmitResult) {
+        evaluation = nil
+        if progressShown {
+            StandardError.write("\r\u{1B}[K")
+            progressShown = false
+        }
+        switch result {
+        case .needsMore:
+            continuation = true
+        case .done(let events):
+            continuation = false
+            let outcome = printer.render(events)
+            quitting = outcome.quit
+        }
+        StandardOutput.flush()
+        if !quitting { LineEditor.install(prompt: continuation ? Prompt.continuation : Prompt.primary) }
+    }
+
+    func command(_ command: Int32) {
+        guard command == Int32(CTERM_CMD_COMPLETE) else { return }
+        guard let candidates = LineEditor.complete(session), !candidates.isEmpty else { return }
+        let width = Int(ProcessEnvironment.value("COLUMNS") ?? "") ?? 80
+        cterm_rl_print_below(Completion.columns(candidates, width: width).joined(separator: "\n") + "\n")
+    }
+
+    func redisplay() {}
+}

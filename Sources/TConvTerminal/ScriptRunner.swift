@@ -1,0 +1,56 @@
+import Foundation
+import TConvScript
+
+/// `tconv run FILE...` and `tconv -c STATEMENTS`: no interaction, exit 1 if any statement failed.
+enum ScriptRunner {
+    static func run(files: [String], options: TConvOptions) -> Int32 {
+        var printer = PlainPrinter.forPipes(options)
+        var failed = false
+        for file in files {
+            let text: String
+            let name: String
+            if file == "-" {
+                name = "<stdin>"
+                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            } else {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    StandardOutput.flush()
+                    StandardError.write("tconv: cannot read '\(file)': \(readProblem(file))\n")
+                    return ExitStatus.noInput
+                }
+                name = file
+                text = String(decoding: data, as: UTF8.self)
+            }
+            let session = ScriptSession(options: SessionOptions(allowWrites: true, sourceName: name))
+            let outcome = printer.render(session.runScript(text, source: name))
+            failed = failed || outcome.failed
+            if outcome.quit { break }
+        }
+        StandardOutput.flush()
+        return failed ? ExitStatus.failure : ExitStatus.success
+    }
+
+    static func command(_ statements: String, options: TConvOptions) -> Int32 {
+        var printer = PlainPrinter.forPipes(options)
+        let session = ScriptSession(options: SessionOptions(allowWrites: true, sourceName: "<command>"))
+        let outcome = printer.render(session.runScript(statements, source: "<command>"))
+        StandardOutput.flush()
+        return outcome.failed ? ExitStatus.failure : ExitStatus.success
+    }
+
+    static func readProblem(_ path: String) -> String {
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) { return "no such file" }
+        if isDirectory.boolValue { return "it is a directory" }
+        return "permission denied"
+    }
+}
+
+extension PlainPrinter {
+    /// A printer for output that may be a pipe: colour per the decision table, Unicode per locale.
+    static func forPipes(_ options: TConvOptions) -> PlainPrinter {
+        let environment = ColorEnvironment.current(choice: options.color, curses: false)
+        let columns = Int(ProcessEnvironment.value("COLUMNS") ?? "") ?? 80
+        return PlainPrinter(depth: environment.depth, unicode: LocaleSupport.isUTF8, width: max(40, min(columns, 200)))
+    }
+}
