@@ -57,10 +57,11 @@ public enum ShapeSolver {
         /// `[p, full - p + q)` with `0 <= q <= maxOutputPadding`.
         public static func matching(full: Int64, start a: Int64, size: Int64, maxOutputPadding qmax: Int64) -> TorchEquivalent {
             let b = a + size
-            // The largest padding whose window can still reach b, or reach past the real cells.
-            let p = max(0, min(a, max(qmax + full - b, qmax)))
+            // The largest padding whose window can still reach b, or reach past the real cells,
+            // and leaves PyTorch at least one cell.
+            let p = max(0, min(a, max(qmax + full - b, qmax), (full + qmax - 1) / 2))
             let base = full - 2 * p
-            let q = min(max(b - (full - p), 0), qmax)
+            let q = max(min(max(b - (full - p), 0), qmax), min(1 - base, qmax))
             let end = full - p + q
             return TorchEquivalent(padding: p, outputPadding: q, sliceStart: a - p, sliceEnd: max(end - b, 0),
                                    padEnd: max(b - end, 0), torchSize: base + q)
