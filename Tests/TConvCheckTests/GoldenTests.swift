@@ -13,6 +13,8 @@ import TConvEngine
     }()
 
     static let cases: [GoldenCase] = (try? GoldenRunner.load(paths: [folder])) ?? []
+    /// More TF-generated vectors made by `Tests/Fixtures/tools/make_extra_golden.py`.
+    static let extraCases: [GoldenCase] = (try? GoldenRunner.load(paths: [folder + "-extra"])) ?? []
 
     @Test func theWholeSetIsThere() throws {
         let manifest = try JSON.parse(String(contentsOfFile: Self.folder + "/manifest.json", encoding: .utf8))
@@ -27,6 +29,13 @@ import TConvEngine
         let c = try #require(Self.cases.first { $0.id == id })
         let report = GoldenRunner.check(c)
         #expect(report.passed, "\(id): \(report.reasons.joined(separator: "; "))")
+    }
+
+    @Test func extraSet() {
+        #expect(Self.extraCases.count >= 400)
+        let failures = Self.extraCases.map { GoldenRunner.check($0) }.filter { !$0.passed }
+        for f in failures { Issue.record("\(f.id): \(f.reasons.joined(separator: "; "))") }
+        #expect(failures.isEmpty)
     }
 
     @Test func errorCasesAreRejectedAndUnsupportedOnesComputedAndFlagged() {
