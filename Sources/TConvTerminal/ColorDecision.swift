@@ -11,7 +11,7 @@ public enum ColorDepth: String, Equatable, Sendable, CaseIterable {
     /// The 8 ANSI colours.
     case ansi8
     /// No colour: attributes and glyphs only.
-    case none
+    case mono
 
     /// `%colors` values.
     public init?(setting: String) {
@@ -20,7 +20,7 @@ public enum ColorDepth: String, Equatable, Sendable, CaseIterable {
         case "256", "ansi256": self = .ansi256
         case "16", "ansi16": self = .ansi16
         case "8", "ansi8": self = .ansi8
-        case "none", "mono", "never", "off", "0", "2": self = .none
+        case "none", "mono", "never", "off", "0", "2": self = .mono
         default: return nil
         }
     }
@@ -31,7 +31,7 @@ public enum ColorDepth: String, Equatable, Sendable, CaseIterable {
         case .ansi256: "256 colours"
         case .ansi16: "16 colours"
         case .ansi8: "8 colours"
-        case .none: "no colour"
+        case .mono: "no colour"
         }
     }
 }
@@ -69,12 +69,12 @@ public struct ColorEnvironment: Equatable, Sendable {
     public var depth: ColorDepth {
         switch choice {
         case .never:
-            return .none
+            return .mono
         case .auto:
-            if let noColor, !noColor.isEmpty { return .none }
-            if !stdoutIsTerminal { return .none }
+            if let noColor, !noColor.isEmpty { return .mono }
+            if !stdoutIsTerminal { return .mono }
             let name = term ?? ""
-            if name.isEmpty || name == "dumb" { return .none }
+            if name.isEmpty || name == "dumb" { return .mono }
         case .always:
             break
         }
@@ -92,7 +92,7 @@ public struct ColorEnvironment: Equatable, Sendable {
         if colors >= 256 { return .ansi256 }
         if colors >= 16 { return .ansi16 }
         if colors >= 8 { return .ansi8 }
-        return choice == .always ? .ansi8 : .none
+        return choice == .always ? .ansi8 : .mono
     }
 }
 
@@ -156,7 +156,7 @@ public enum ColorMapping {
         case .ansi256: return index256(c)
         case .ansi16: return indexANSI(c, bright: true)
         case .ansi8: return indexANSI(c, bright: false)
-        case .none: return -1
+        case .mono: return -1
         }
     }
 

@@ -102,6 +102,10 @@ public enum CommandLineParser {
             let argument = arguments[index]
             index += 1
             if onlyOperands || argument == "-" || !argument.hasPrefix("-") {
+                if statements != nil {
+                    throw UsageError(argument == "run" ? "-c and run cannot be combined"
+                                                       : "unexpected argument '\(argument)' after -c")
+                }
                 if subcommand == nil && files.isEmpty && statements == nil && !onlyOperands {
                     switch argument {
                     case "run": subcommand = "run"; continue

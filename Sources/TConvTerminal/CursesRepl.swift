@@ -252,7 +252,7 @@ final class CursesRepl: LineEditorClient {
         switch name {
         case "colors":
             if let depth = ColorDepth(setting: value) {
-                screen.depth = cterm_colors() > 0 ? depth : .none
+                screen.depth = cterm_colors() > 0 ? depth : .mono
                 messages.append("colours: \(screen.depth.label)", role: .note)
                 dirty = (true, true, true, true)
             }
@@ -311,7 +311,7 @@ final class CursesRepl: LineEditorClient {
         }
         if dirty.pane, let window = screen.pane {
             werase(window)
-            let renderer = PaneRenderer(colored: screen.depth != .none, unicode: screen.unicode)
+            let renderer = PaneRenderer(colored: screen.depth != .mono, unicode: screen.unicode)
             screen.draw(renderer.render(pane, width: Int(getmaxx(window)), height: Int(getmaxy(window))), in: window)
             wnoutrefresh(window)
         }

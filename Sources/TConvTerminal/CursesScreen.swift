@@ -58,7 +58,7 @@ final class CursesScreen {
     /// Starts curses on `term`; false when the terminal is unknown (the caller goes plain).
     func start(term: String) -> Bool {
         guard cterm_start_curses(term) == 0 else { return false }
-        if cterm_colors() <= 0 { depth = .none }
+        if cterm_colors() <= 0 { depth = .mono }
         return true
     }
 
@@ -113,7 +113,7 @@ final class CursesScreen {
         case .cursor: attributes |= CTERM_A_REVERSE
         default: break
         }
-        if depth == .none {
+        if depth == .mono {
             switch style.role {
             case .input, .output, .cursor: attributes |= CTERM_A_REVERSE
             case .tap: attributes |= CTERM_A_UNDERLINE

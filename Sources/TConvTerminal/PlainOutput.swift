@@ -31,7 +31,7 @@ enum GridText {
                 row += text
             }
             if !lastCode.isEmpty { row += "\u{1B}[0m" }
-            if depth == .none { row = strip(row) }
+            if depth == .mono { row = strip(row) }
             out += row + "\n"
         }
         return out
@@ -52,8 +52,8 @@ enum GridText {
         var parts: [String] = []
         if style.bold || style.role == .title || style.role == .error { parts.append("1") }
         if style.underline { parts.append("4") }
-        if style.reverse || (depth == .none && [.input, .output, .cursor].contains(style.role)) { parts.append("7") }
-        guard depth != .none else { return parts.joined(separator: ";") }
+        if style.reverse || (depth == .mono && [.input, .output, .cursor].contains(style.role)) { parts.append("7") }
+        guard depth != .mono else { return parts.joined(separator: ";") }
         var foreground = style.foreground
         if foreground == nil && style.role == .error { foreground = RGB(255, 95, 95) }
         if foreground == nil && style.role == .note { foreground = RGB(215, 175, 0) }
@@ -69,7 +69,7 @@ enum GridText {
         case .ansi16, .ansi8:
             let i = ColorMapping.indexANSI(c, bright: depth == .ansi16)
             return String((background ? 40 : 30) + (i % 8) + (i >= 8 ? 60 : 0))
-        case .none: return ""
+        case .mono: return ""
         }
     }
 }
@@ -123,7 +123,7 @@ struct PlainPrinter {
     }
 
     func heatmapText(_ model: PaneModel) -> String {
-        let renderer = PaneRenderer(colored: depth != .none, unicode: unicode)
+        let renderer = PaneRenderer(colored: depth != .mono, unicode: unicode)
         let grid = renderer.render(model, width: width, height: 40)
         return trimBlankRows(GridText.render(grid, depth: depth, unicode: unicode))
     }

@@ -36,7 +36,7 @@ public enum TConvMain {
     /// Which front end the REPL gets.
     enum FrontEnd: Equatable { case curses, readline, lines }
 
-    static func chooseFrontEnd(stdinTTY: Bool, stdoutTTY: Bool, term: String?, plain: Bool) -> FrontEnd {
+    nonisolated static func chooseFrontEnd(stdinTTY: Bool, stdoutTTY: Bool, term: String?, plain: Bool) -> FrontEnd {
         guard stdinTTY else { return .lines }
         let term = term ?? ""
         if plain || !stdoutTTY || term.isEmpty || term == "dumb" { return .readline }

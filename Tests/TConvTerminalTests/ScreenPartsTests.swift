@@ -1,0 +1,75 @@
+import Testing
+@testable import TConvTerminal
+
+@Suite struct ScreenPartsTests {
+    @Test func layoutWithoutPane() {
+        let l = ScreenLayout(width: 80, height: 24, paneWanted: false)
+        #expect(!l.tooSmall)
+        #expect(l.pane.height == 0)
+        #expect(l.status == .init(y: 0, x: 0, height: 1, width: 80))
+        #expect(l.messages == .init(y: 1, x: 0, height: 22, width: 80))
+        #expect(l.input == .init(y: 23, x: 0, height: 1, width: 80))
+    }
+
+    @Test(arguments: [(80, 24), (120, 40), (40, 10), (30, 6)])
+    func layoutWithPaneTilesTheScreen(width: Int, height: Int) {
+        let l = ScreenLayout(width: width, height: height, paneWanted: true)
+        #expect(!l.tooSmall)
+        #expect(l.pane.height + l.status.height + l.messages.height + l.input.height == height)
+        #expect(l.messages.height >= 2)
+        #expect(l.input.y == height - 1)
+        #expect(l.status.y == l.pane.height)
+    }
+
+    @Test func tooSmall() {
+        #expect(ScreenLayout(width: 29, height: 24, paneWanted: false).tooSmall)
+        #expect(ScreenLayout(width: 80, height: 5, paneWanted: true).tooSmall)
+    }
+
+    @Test func messagesWrapAndScroll() {
+        var log = MessageLog()
+        for i in 0..<20 { log.append("line \(i)") }
+        log.append(String(repeating: "x", count: 25), role: .error)
+        #expect(log.rows(width: 10).count == 23)
+        var view = log.visible(width: 10, height: 5)
+        #expect(view.rows.last?.text == "xxxxx")
+        #expect(view.rows.last?.role == .error)
+        #expect(view.below == 0)
+        log.scroll(pages: 1, width: 10, height: 5)
+        view = log.visible(width: 10, height: 5)
+        #expect(view.below == 4)
+        #expect(view.rows.last?.text == "line 18")
+        log.scroll(pages: 100, width: 10, height: 5)
+        #expect(log.visible(width: 10, height: 5).rows.first?.text == "line 0")
+        log.scroll(pages: -100, width: 10, height: 5)
+        #expect(log.visible(width: 10, height: 5).below == 0)
+        log.append("new")
+        #expect(log.visible(width: 10, height: 5).rows.last?.text == "new")
+    }
+
+    @Test func completionActions() {
+        let table = ["tf.nn.conv2d_transpose", "tf.nn.conv2d", "strides=", "padding="]
+        func session(_ line: String, _ cursor: Int) -> (replaceFrom: Int, candidates: [String]) {
+            let before = String(line.prefix(cursor))
+            let start = before.lastIndex(where: { " (,".contains($0) }).map { before.distance(from: before.startIndex, to: $0) + 1 } ?? 0
+            let word = String(before.dropFirst(start))
+            return (start, table.filter { $0.hasPrefix(word) })
+        }
+        #expect(Completion.action(line: "tf.nn.conv2d_t", cursorByte: 14, completions: session)
+                == .replace(from: 0, to: 14, text: "tf.nn.conv2d_transpose"))
+        #expect(Completion.action(line: "f(x, str", cursorByte: 8, completions: session)
+                == .replace(from: 5, to: 8, text: "strides="))
+        #expect(Completion.action(line: "tf.nn.c", cursorByte: 7, completions: session)
+                == .replace(from: 0, to: 7, text: "tf.nn.conv2d"))
+        #expect(Completion.action(line: "tf.nn.conv2d", cursorByte: 12, completions: session)
+                == .list(["tf.nn.conv2d_transpose", "tf.nn.conv2d"]))
+        #expect(Completion.action(line: "zzz", cursorByte: 3, completions: session) == .nothing)
+        // Multi-byte text before the cursor: bytes for readline, Characters for the session.
+        #expect(Completion.action(line: "é(x, str", cursorByte: 9, completions: session)
+                == .replace(from: 6, to: 9, text: "strides="))
+    }
+
+    @Test func completionColumns() {
+        #expect(Completion.columns(["a", "bb", "ccc"], width: 10) == ["a    bb", "ccc"])
+    }
+}
