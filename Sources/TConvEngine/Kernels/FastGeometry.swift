@@ -1,0 +1,132 @@
+/// The fast kernels' view of a convolution: the op's output split into *phases*, each an ordinary
+/// stride-free gather `out[m] = sum over taps t, channels c of in[m*inStep + offset_t, c] * W[t, c, :]`.
+///
+/// Transposed convs (spec 1.3, gather form): with stride s, output position `o` is reached by tap
+/// `k` only when `(o + p - k*d) mod s == 0`, which depends on `o mod s` alone. Splitting the output
+/// by residue `r = o mod s` (per axis) gives `s^rank` phases; in phase r the outputs are
+/// `o = r + s*m`, the reaching taps are fixed, and tap k reads input `i = m + (r + p - k*d)/s`.
+/// So no multiply ever touches an inserted zero, and each output element is written exactly once
+/// by the phase that owns it (sub-pixel decomposition). kernel == stride gives one tap per phase:
+/// a plain GEMM per phase, the pixel shuffle being the phase's output stride.
+///
+/// Forward convs (spec 1.6) are one phase: output q reads input `q*s + k*d - p`.
+///
+/// Everything is padded to three spatial axes (leading unit axes) like the reference kernels.
+struct FastTap {
+    /// Index of the tap in the filter's spatial taps, `(k1*K2 + k2)*K3 + k3`.
+    var filterTap: Int
+    /// Input offset per axis: input coordinate = m * inStep + offset.
+    var offset: (Int, Int, Int)
+}
+
+struct FastPhase {
+    /// First output coordinate and output step per axis: o = start + step*m, m in 0..<count.
+    var start: (Int, Int, Int)
+    var step: (Int, Int, Int)
+    var count: (Int, Int, Int)
+    /// Input step per unit of m (1 for transposed phases, the stride for forward convs).
+    var inStep: (Int, Int, Int)
+    var taps: [FastTap]
+
+    /// Output pixels of this phase in one batch item.
+    var pixelsPerImage: Int { count.0 * count.1 * count.2 }
+}
+
+/// Shapes and strides of one fast run, channels-last, spatial axes padded to three.
+struct FastGeometry {
+    var batch: Int
+    /// Spatial sizes of the kernels' input and output tensors (not the image/feature naming).
+    var inSize: (Int, Int, Int)
+    var outSize: (Int, Int, Int)
+    /// Channels of the input and output tensors (all groups).
+    var inChannels: Int
+    var outChannels: Int
+    var groups: Int
+    /// Channels per group: the GEMM's K-per-tap and N.
+    var inPerGroup: Int
+    var outPerGroup: Int
+    /// Filter element (tap t, GEMM k index c, GEMM n index j, group g) is at
+    /// `t*tapStride + c*kStride + j*nStride + g*groupStride`.
+    var tapStride: Int
+    var kStride: Int
+    var nStride: Int
+    var groupStride: Int
+    var phases: [FastPhase]
+
+    /// Total multiply-adds the phases will issue (taps that never hit the input are already gone).
+    var issuedMultiplyAdds: Int {
+        var total = 0
+        for ph in phases { total += ph.pixelsPerImage * ph.taps.count }
+        return total * batch * inPerGroup * outPerGroup * groups
+    }
+
+    init(_ problem: ConvProblem, transposed: Bool) {
+        let p = problem.asThreeD
+        let k = (p.kernel[0], p.kernel[1], p.kernel[2])
+        batch = p.batch
+        groups = max(p.groups, 1)
+        let imagePerGroup = p.imageChannels / groups
+        let featurePerGroup = p.featureChannels / groups
+        tapStride = imagePerGroup * p.featureChannels
+        groupStride = featurePerGroup
+        if transposed {
+            // Filter [K.., Cimg/G, Cfeat]: GEMM k = feature channel (stride 1), n = image channel.
+            inSize = (p.feature[0], p.feature[1], p.feature[2])
+            outSize = (p.image[0], p.image[1], p.image[2])
+            inChannels = p.featureChannels; outChannels = p.imageChannels
+            inPerGroup = featurePerGroup; outPerGroup = imagePerGroup
+            kStride = 1; nStride = p.featureChannels
+        } else {
+            inSize = (p.image[0], p.image[1], p.image[2])
+            outSize = (p.feature[0], p.feature[1], p.feature[2])
+            inChannels = p.imageChannels; outChannels = p.featureChannels
+            inPerGroup = imagePerGroup; outPerGroup = featurePerGroup
+            kStride = p.featureChannels; nStride = 1
+        }
+
+        // Per axis: the list of (residue/phase description, taps with offsets).
+        typealias AxisPhase = (start: Int, step: Int, count: Int, inStep: Int, taps: [(k: Int, offset: Int)])
+        func axisPhases(_ axis: Int) -> [AxisPhase] {
+            let s = p.strides[axis], d = p.dilations[axis], pad = p.padBefore[axis], kernel = p.kernel[axis]
+            let outCount = transposed ? p.image[axis] : p.feature[axis]
+            let inCount = transposed ? p.feature[axis] : p.image[axis]
+            var result = [AxisPhase]()
+            let residues = transposed ? s : 1
+            for r in 0..<residues {
+                let count = outCount > r ? (outCount - r + residues - 1) / residues : 0
+                let inStep = transposed ? 1 : s
+                var taps = [(k: Int, offset: Int)]()
+                for tap in 0..<kernel {
+                    let offset: Int
+                    if transposed {
+                        let numerator = r + pad - tap * d
+                        guard numerator % s == 0 else { continue }
+                        offset = numerator / s
+                    } else {
+                        offset = tap * d - pad
+                    }
+                    // Drop taps that read outside the input for every output of the phase.
+                    guard count > 0 else { continue }
+                    let first = offset, last = (count - 1) * inStep + offset
+                    guard last >= 0, first < inCount else { continue }
+                    taps.append((tap, offset))
+                }
+                result.append((r, residues, count, inStep, taps))
+            }
+            return result
+        }
+        let a0 = axisPhases(0), a1 = axisPhases(1), a2 = axisPhases(2)
+        var phases = [FastPhase]()
+        for x in a0 { for y in a1 { for z in a2 {
+            guard x.count > 0, y.count > 0, z.count > 0, !x.taps.isEmpty, !y.taps.isEmpty, !z.taps.isEmpty else { continue }
+            var taps = [FastTap]()
+            taps.reserveCapacity(x.taps.count * y.taps.count * z.taps.count)
+            for t0 in x.taps { for t1 in y.taps { for t2 in z.taps {
+                taps.append(FastTap(filterTap: (t0.k * k.1 + t1.k) * k.2 + t2.k, offset: (t0.offset, t1.offset, t2.offset)))
+            } } }
+            phases.append(FastPhase(start: (x.start, y.start, z.start), step: (x.step, y.step, z.step),
+                                    count: (x.count, y.count, z.count), inStep: (x.inStep, y.inStep, z.inStep), taps: taps))
+        } } }
+        self.phases = phases
+    }
+}

@@ -1,0 +1,221 @@
+import Testing
+@testable import TConvEngine
+
+/// The fast kernels against the reference kernels (the definition), over seeded random shapes.
+///
+/// Tolerance: a sum of n products evaluated in any order (with or without fused multiply-adds)
+/// is within n*u*sum|products| of the exact sum (u = 2^-24 for float32, 2^-53 for float64), so
+/// the fast and reference results may differ by 2*(n+1)*u*sum|products| per element, with
+/// sum|products| computed here by the reference kernel on |x| and |w| in float64.
+
+private struct FastRandom {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func int(_ r: ClosedRange<Int>) -> Int { r.lowerBound + Int(next() % UInt64(r.count)) }
+    mutating func value() -> Double { Double(next() >> 11) * 0x1p-52 * 2 - 1 }
+}
+
+/// A random geometry, small enough for the reference loops in a debug build.
+private func randomProblem(_ rng: inout FastRandom, transposed: Bool, rank: Int? = nil, channels: ClosedRange<Int> = 1...20,
+                           groups allowGroups: Bool = false) -> ConvProblem {
+    let r = rank ?? rng.int(1...3)
+    var image = [Int](), feature = [Int](), kernel = [Int](), strides = [Int](), dilations = [Int](), pads = [Int]()
+    for _ in 0..<r {
+        let k = rng.int(1...(r == 3 ? 3 : 5)), s = rng.int(1...4), d = rng.int(0...3) == 0 ? rng.int(2...3) : 1
+        kernel.append(k); strides.append(s); dilations.append(d)
+        pads.append(rng.int(0...((k - 1) * d + 1)))
+        feature.append(rng.int(1...(r == 3 ? 4 : 7)))
+        image.append(rng.int(1...(r == 3 ? 9 : 16)))
+    }
+    let groups = allowGroups && !transposed ? [1, 2, 3][rng.int(0...2)] : 1
+    var imageChannels = rng.int(channels), featureChannels = rng.int(channels)
+    // Make the dot kernel's channel multiple (16 floats) appear often.
+    if rng.int(0...2) == 0 { featureChannels = 16 * rng.int(1...2) }
+    if rng.int(0...3) == 0 { imageChannels = 16 * rng.int(1...2) }
+    imageChannels = max(groups, imageChannels / groups * groups)
+    featureChannels = max(groups, featureChannels / groups * groups)
+    return ConvProblem(rank: r, batch: rng.int(1...3), image: image, feature: feature, kernel: kernel, strides: strides,
+                       dilations: dilations, padBefore: pads, padAfter: pads, imageChannels: imageChannels,
+                       featureChannels: featureChannels, groups: groups, channelsFirst: rng.int(0...3) == 0)
+}
+
+private struct Operands<T: EngineScalar> {
+    var x: [T]
+    var w: [T]
+    var outCount: Int
+}
+
+private func operands<T: EngineScalar>(_ p: ConvProblem, transposed: Bool, _ rng: inout FastRandom, as: T.Type) -> Operands<T> {
+    let inCount = (transposed ? p.featureShape : p.imageShape).reduce(1, *)
+    let outCount = (transposed ? p.imageShape : p.featureShape).reduce(1, *)
+    let wCount = p.filterShape.reduce(1, *)
+    return Operands(x: (0..<inCount).map { _ in T(rng.value()) }, w: (0..<wCount).map { _ in T(rng.value()) }, outCount: outCount)
+}
+
+private func reference<T: EngineScalar>(_ p: ConvProblem, transposed: Bool, x: [T], w: [T], count: Int) throws -> [T] {
+    var out = [T](repeating: 0, count: count)
+    try x.withUnsafeBufferPointer { xp in
+        try w.withUnsafeBufferPointer { wp in
+            try out.withUnsafeMutableBufferPointer { op in
+                if transposed { try ReferenceKernels.transposed(p, input: xp, filter: wp, output: op) }
+                else { try ReferenceKernels.forward(p, input: xp, filter: wp, output: op) }
+            }
+        }
+    }
+    return out
+}
+
+/// Runs the fast kernels; nil when they decline the problem.
+private func fast<T: EngineScalar>(_ p: ConvProblem, transposed: Bool, x: [T], w: [T], count: Int, threads: Int = 1,
+                                   kernel: FastPlan.Kernel? = nil, parallelThreshold: Int = FastKernels.parallelThreshold,
+                                   control: ComputeControl? = nil) throws -> [T]? {
+    var out = [T](repeating: 0, count: count)
+    let ran = try x.withUnsafeBufferPointer { xp in
+        try w.withUnsafeBufferPointer { wp in
+            try out.withUnsafeMutableBufferPointer { op in
+                try FastKernels.run(p, transposed: transposed, input: xp, filter: wp, output: op, threads: threads,
+                                    control: control, kernel: kernel, parallelThreshold: parallelThreshold)
+            }
+        }
+    }
+    return ran ? out : nil
+}
+
+/// Compares with the summation bound; describes the first differences and the largest one.
+private func mismatch<T: EngineScalar>(_ got: [T], _ want: [T], magnitude: [Double], terms: Int, u: Double) -> String? {
+    var worst = 0.0, worstIndex = 0, bad = [String](), badCount = 0
+    for i in 0..<want.count {
+        let diff = abs(Double(got[i]) - Double(want[i]))
+        let bound = 2 * Double(terms + 1) * u * magnitude[i]
+        if diff > worst { worst = diff; worstIndex = i }
+        if !(diff <= bound) {
+            badCount += 1
+            if bad.count < 4 { bad.append("[\(i)] fast \(got[i]) reference \(want[i]) (bound \(bound))") }
+        }
+    }
+    guard badCount > 0 else { return nil }
+    return "\(badCount) of \(want.count) differ: " + bad.joined(separator: ", ") + "; largest difference \(worst) at [\(worstIndex)]"
+}
+
+private func magnitudes(_ p: ConvProblem, transposed: Bool, x: [Double], w: [Double], count: Int) throws -> [Double] {
+    try reference(p, transposed: transposed, x: x.map { abs($0) }, w: w.map { abs($0) }, count: count)
+}
+
+private func check(_ p: ConvProblem, transposed: Bool, seed: UInt64, kernels: [FastPlan.Kernel?]) throws {
+    var rng = FastRandom(seed: seed)
+    let o64 = operands(p, transposed: transposed, &rng, as: Double.self)
+    let terms = p.kernel.reduce(1, *) * (transposed ? p.featureChannels : p.imageChannels) / p.groups
+    let magnitude = try magnitudes(p, transposed: transposed, x: o64.x, w: o64.w, count: o64.outCount)
+    let want64 = try reference(p, transposed: transposed, x: o64.x, w: o64.w, count: o64.outCount)
+    let x32 = o64.x.map { Float($0) }, w32 = o64.w.map { Float($0) }
+    let want32 = try reference(p, transposed: transposed, x: x32, w: w32, count: o64.outCount)
+    for kernel in kernels {
+        let label = "\(transposed ? "transposed" : "forward") \(p) kernel \(kernel.map { "\($0)" } ?? "auto")"
+        if let got = try fast(p, transposed: transposed, x: o64.x, w: o64.w, count: o64.outCount, kernel: kernel) {
+            let m = mismatch(got, want64, magnitude: magnitude, terms: terms, u: 0x1p-53)
+            #expect(m == nil, "float64 \(label): \(m ?? "")")
+        } else {
+            #expect(kernel != nil, "fast path declined \(label)")
+        }
+        if let got = try fast(p, transposed: transposed, x: x32, w: w32, count: o64.outCount, kernel: kernel) {
+            let m = mismatch(got, want32, magnitude: magnitude, terms: terms, u: 0x1p-24)
+            #expect(m == nil, "float32 \(label): \(m ?? "")")
+        }
+    }
+}
+
+private let allKernels: [FastPlan.Kernel?] = [nil, .dot, .tile(nv: 1), .tile(nv: 2), .tile(nv: 4)]
+
+@Test func transposedMatchesReferenceOnRandomShapes() throws {
+    var rng = FastRandom(seed: 0x7A57)
+    for index in 0..<24 {
+        let p = randomProblem(&rng, transposed: true)
+        try check(p, transposed: true, seed: UInt64(index), kernels: allKernels)
+    }
+}
+
+@Test func forwardMatchesReferenceOnRandomShapesWithGroups() throws {
+    var rng = FastRandom(seed: 0xF0E)
+    for index in 0..<24 {
+        let p = randomProblem(&rng, transposed: false, groups: true)
+        try check(p, transposed: false, seed: UInt64(100 + index), kernels: allKernels)
+    }
+}
+
+@Test func edgeShapes() throws {
+    // C = 1 both sides; stride larger than the kernel (phases no tap reaches stay zero); kernel ==
+    // stride; a 1x1 kernel; dilation with stride; a pad larger than the kernel extent.
+    let cases: [ConvProblem] = [
+        ConvProblem(rank: 2, batch: 1, image: [11, 11], feature: [5, 5], kernel: [3, 3], strides: [2, 2], dilations: [1, 1],
+                    padBefore: [0, 0], padAfter: [0, 0], imageChannels: 1, featureChannels: 1),
+        ConvProblem(rank: 2, batch: 2, image: [13, 9], feature: [3, 2], kernel: [2, 2], strides: [5, 4], dilations: [1, 1],
+                    padBefore: [0, 1], padAfter: [0, 0], imageChannels: 3, featureChannels: 17),
+        ConvProblem(rank: 3, batch: 1, image: [4, 4, 6], feature: [2, 2, 3], kernel: [2, 2, 2], strides: [2, 2, 2], dilations: [1, 1, 1],
+                    padBefore: [0, 0, 0], padAfter: [0, 0, 0], imageChannels: 33, featureChannels: 32),
+        ConvProblem(rank: 1, batch: 3, image: [7], feature: [7], kernel: [1], strides: [1], dilations: [1],
+                    padBefore: [0], padAfter: [0], imageChannels: 5, featureChannels: 64),
+        ConvProblem(rank: 2, batch: 1, image: [9, 10], feature: [4, 5], kernel: [3, 3], strides: [2, 3], dilations: [2, 3],
+                    padBefore: [2, 3], padAfter: [0, 0], imageChannels: 20, featureChannels: 16, channelsFirst: true),
+        ConvProblem(rank: 1, batch: 1, image: [3], feature: [2], kernel: [2], strides: [1], dilations: [1],
+                    padBefore: [9], padAfter: [0], imageChannels: 2, featureChannels: 2),
+    ]
+    for (index, p) in cases.enumerated() {
+        try check(p, transposed: true, seed: UInt64(500 + index), kernels: allKernels)
+        try check(p, transposed: false, seed: UInt64(600 + index), kernels: allKernels)
+    }
+}
+
+@Test func resultDoesNotDependOnThreadCount() throws {
+    var rng = FastRandom(seed: 0x7EAD)
+    for index in 0..<6 {
+        let transposed = index % 2 == 0
+        let p = randomProblem(&rng, transposed: transposed, rank: 2, channels: 16...40)
+        let o = operands(p, transposed: transposed, &rng, as: Float.self)
+        for kernel in allKernels {
+            let one = try fast(p, transposed: transposed, x: o.x, w: o.w, count: o.outCount, threads: 1, kernel: kernel,
+                               parallelThreshold: 0)
+            for threads in [2, 3, 8] {
+                let many = try fast(p, transposed: transposed, x: o.x, w: o.w, count: o.outCount, threads: threads, kernel: kernel,
+                                    parallelThreshold: 0)
+                #expect(one == many, "\(p) kernel \(kernel.map { "\($0)" } ?? "auto"): \(threads) threads differ from 1")
+            }
+        }
+    }
+}
+
+@Test func cancelledControlStopsTheRunAndProgressCompletesOtherwise() throws {
+    let p = ConvProblem(rank: 2, batch: 2, image: [16, 16], feature: [8, 8], kernel: [4, 4], strides: [2, 2], dilations: [1, 1],
+                        padBefore: [1, 1], padAfter: [1, 1], imageChannels: 32, featureChannels: 32)
+    var rng = FastRandom(seed: 9)
+    let o = operands(p, transposed: true, &rng, as: Float.self)
+    let control = ComputeControl()
+    _ = try fast(p, transposed: true, x: o.x, w: o.w, count: o.outCount, threads: 2, parallelThreshold: 0, control: control)
+    #expect(control.progress == 1)
+    control.cancel()
+    for threads in [1, 2] {
+        #expect(throws: EngineError.self) {
+            _ = try fast(p, transposed: true, x: o.x, w: o.w, count: o.outCount, threads: threads, parallelThreshold: 0, control: control)
+        }
+    }
+}
+
+@Test func engineRunsTheFastPathAndMatchesGoldenStyleExactSums() throws {
+    // Multiples of 1/8 make every sum exact, so the auto path must equal the reference bit for bit.
+    var rng = FastRandom(seed: 77)
+    for _ in 0..<10 {
+        let p = randomProblem(&rng, transposed: true, channels: 1...33)
+        let inCount = p.featureShape.reduce(1, *), wCount = p.filterShape.reduce(1, *)
+        let x = (0..<inCount).map { _ in Float(rng.int(-16...16)) / 8 }, w = (0..<wCount).map { _ in Float(rng.int(-16...16)) / 8 }
+        let count = p.imageShape.reduce(1, *)
+        let want = try reference(p, transposed: true, x: x, w: w, count: count)
+        let got = try fast(p, transposed: true, x: x, w: w, count: count, threads: 2, parallelThreshold: 0)
+        #expect(got == want, "\(p)")
+    }
+}
