@@ -1,7 +1,109 @@
-/// `tconv bench`: filled in by the fast-engine work (issue 5).
+import Foundation
+import TConvEngine
+
+/// `tconv bench [--json] [--threads N] [--dtype float32|float64] [--filter REGEX] [--min-time S] [SUITE]`:
+/// checks each case of a benchmark suite once, then times it. Returns the exit status (0 all
+/// checks passed, 1 a check failed, 2 usage or suite error).
 public enum BenchCommand {
-    public static func main(_ arguments: [String]) -> Int32 {
-        print("tconv bench: not implemented yet")
-        return 2
+    public static let usage = """
+        usage: tconv bench [--json] [--threads N] [--dtype float32|float64] [--filter REGEX] [--min-time SECONDS] [SUITE]
+          SUITE defaults to Benchmarks/suite.json (found from the current folder or the executable).
+          --threads N   worker threads (0 = every core, the default)
+          --min-time S  timed seconds per case after warm-up (default 1.0; at least 5 runs)
+        """
+
+    public struct Options: Sendable {
+        public var json = false
+        public var threads = 0
+        public var dtype = DType.float32
+        public var filter: String? = nil
+        public var minTime = 1.0
+        public var suitePath: String? = nil
+        public init() {}
     }
+
+    /// Parses the arguments; returns an error message for bad ones.
+    public static func parse(_ arguments: [String]) -> Result<Options, BenchUsageError> {
+        var o = Options()
+        var i = 0
+        func value(_ name: String) -> String? {
+            i += 1
+            return i < arguments.count ? arguments[i] : nil
+        }
+        while i < arguments.count {
+            let arg = arguments[i]
+            switch arg {
+            case "--json": o.json = true
+            case "--threads":
+                guard let v = value(arg), let n = Int(v), n >= 0, n <= 1024 else { return .failure(.init("--threads needs a count >= 0")) }
+                o.threads = n
+            case "--dtype":
+                guard let v = value(arg), let d = DType(rawValue: v) else { return .failure(.init("--dtype needs float32 or float64")) }
+                o.dtype = d
+            case "--filter":
+                guard let v = value(arg), (try? NSRegularExpression(pattern: v)) != nil else {
+                    return .failure(.init("--filter needs a valid regular expression"))
+                }
+                o.filter = v
+            case "--min-time":
+                guard let v = value(arg), let t = Double(v), t >= 0, t <= 3600 else { return .failure(.init("--min-time needs seconds >= 0")) }
+                o.minTime = t
+            case "--help", "-h": return .failure(.init(""))
+            default:
+                if arg.hasPrefix("-") { return .failure(.init("unknown option \(arg)")) }
+                if o.suitePath != nil { return .failure(.init("more than one suite given")) }
+                o.suitePath = arg
+            }
+            i += 1
+        }
+        return .success(o)
+    }
+
+    public static func main(_ arguments: [String], write: (String) -> Void = { FileHandle.standardOutput.write(($0 + "\n").data(using: .utf8) ?? Data()) },
+                            writeError: (String) -> Void = { FileHandle.standardError.write(($0 + "\n").data(using: .utf8) ?? Data()) }) -> Int32 {
+        let options: Options
+        switch parse(arguments) {
+        case .success(let o): options = o
+        case .failure(let e):
+            if e.message.isEmpty { write(usage); return 0 }
+            writeError("tconv bench: \(e.message)\n\(usage)")
+            return 2
+        }
+        guard let path = options.suitePath ?? BenchSuite.defaultPath() else {
+            writeError("tconv bench: no suite given and Benchmarks/suite.json not found from the current folder or the executable")
+            return 2
+        }
+        var cases: [BenchCase]
+        do { cases = try BenchSuite.load(path: path) } catch {
+            writeError("tconv bench: \(error)")
+            return 2
+        }
+        if let pattern = options.filter, let regex = try? NSRegularExpression(pattern: pattern) {
+            cases = cases.filter { regex.firstMatch(in: $0.name, range: NSRange($0.name.startIndex..., in: $0.name)) != nil }
+        }
+        let threads = options.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : options.threads
+        #if DEBUG
+        writeError("tconv bench: this is a debug build; timings are not meaningful (use swift build -c release)")
+        #endif
+        if !options.json {
+            write("suite \(path): \(cases.count) cases, \(options.dtype), \(threads) thread\(threads == 1 ? "" : "s")")
+            write(BenchReport.header)
+        }
+        var failures = 0
+        for c in cases {
+            let result = BenchRunner.run(c, options: options, threads: threads)
+            if !result.check.passed { failures += 1 }
+            write(options.json ? result.json.description : result.line)
+        }
+        let peak = BenchMemory.processPeakBytes()
+        if !options.json {
+            write("process peak memory: \(BenchReport.mebibytes(peak)) MiB; \(failures == 0 ? "all checks passed" : "\(failures) check(s) FAILED")")
+        }
+        return failures == 0 ? 0 : 1
+    }
+}
+
+public struct BenchUsageError: Error, Sendable {
+    public var message: String
+    init(_ message: String) { self.message = message }
 }

@@ -1,0 +1,179 @@
+import Foundation
+import TConvEngine
+
+/// The measurements of one case.
+public struct BenchReport: Sendable {
+    public var name: String
+    public var kind: String
+    public var dtype: DType
+    public var threads: Int
+    public var runs: Int
+    public var medianSeconds: Double
+    public var minSeconds: Double
+    public var maxSeconds: Double
+    public var flops: Double
+    /// Highest resident memory while this case ran (its tensors, the engine's scratch, the process).
+    public var peakRSSBytes: Int
+    /// Bytes of the case's own tensors (input, filter, output).
+    public var tensorBytes: Int
+    public var check: BenchCheckResult
+    public var error: String?
+
+    public var gflops: Double { medianSeconds > 0 ? flops / medianSeconds / 1e9 : 0 }
+
+    public var json: JSON {
+        var members: [(String, JSON)] = [
+            ("version", .int(1)), ("name", .string(name)), ("kind", .string(kind)), ("threads", .int(Int64(threads))),
+            ("dtype", .string(dtype.rawValue)), ("runs", .int(Int64(runs))), ("median_s", .double(medianSeconds)),
+            ("min_s", .double(minSeconds)), ("max_s", .double(maxSeconds)), ("flops", .double(flops)), ("gflops", .double(gflops)),
+            ("peak_rss_bytes", .int(Int64(peakRSSBytes))), ("tensor_bytes", .int(Int64(tensorBytes))),
+            ("check", .string(check.method)), ("check_passed", .bool(check.passed)),
+            ("check_elements", .int(Int64(check.checkedElements))), ("check_worst_ratio", .double(check.worstRatio)),
+        ]
+        if !check.passed || error != nil { members.append(("message", .string(error ?? check.message))) }
+        return .object(members)
+    }
+
+    static let header = pad("case", 40) + " " + pad("median", 13, left: true) + " " + pad("min", 13, left: true) + " "
+        + pad("max", 13, left: true) + " " + pad("GFLOP/s", 9, left: true) + " " + pad("peak MiB", 9, left: true) + "  check"
+
+    static func pad(_ s: String, _ width: Int, left: Bool = false) -> String {
+        let fill = String(repeating: " ", count: max(0, width - s.count))
+        return left ? fill + s : s + fill
+    }
+
+    /// One line of the human table: microseconds for latency cases, milliseconds otherwise.
+    var line: String {
+        if let error { return "\(name): ERROR \(error)" }
+        let scale = kind == "latency" ? 1e6 : 1e3, unit = kind == "latency" ? "us" : "ms"
+        func t(_ s: Double) -> String { BenchReport.pad(String(format: "%.3f", s * scale) + " " + unit, 13, left: true) }
+        let checkText = check.passed ? "ok (\(check.method))" : "FAILED (\(check.method)): \(check.message)"
+        return BenchReport.pad(name, 40) + " " + t(medianSeconds) + " " + t(minSeconds) + " " + t(maxSeconds) + " "
+            + BenchReport.pad(String(format: "%.1f", gflops), 9, left: true) + " "
+            + BenchReport.pad(BenchReport.mebibytes(peakRSSBytes), 9, left: true) + "  " + checkText
+    }
+
+    static func mebibytes(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1048576) }
+}
+
+enum BenchRunner {
+    /// Cases whose reference run would take longer than about a second (in a release build) are
+    /// checked by sampling instead.
+    static let fullCheckFlops = 3e8
+
+    static func run(_ c: BenchCase, options: BenchCommand.Options, threads: Int) -> BenchReport {
+        var report = BenchReport(name: c.name, kind: c.kind, dtype: options.dtype, threads: threads, runs: 0, medianSeconds: 0,
+                                 minSeconds: 0, maxSeconds: 0, flops: c.flops, peakRSSBytes: 0, tensorBytes: 0,
+                                 check: BenchCheckResult(method: "none", passed: false, checkedElements: 0, worstRatio: 0, message: ""),
+                                 error: nil)
+        BenchMemory.resetPeak()
+        guard let op = TFOp(tfName: c.op) else { report.error = "unknown op \(c.op)"; return report }
+        var rng = SplitMix64(seed: 0x7C0_4E5 &+ UInt64(truncatingIfNeeded: c.name.hashValueStable))
+        let xCount = c.inputShape.reduce(1, *), wCount = c.filterShape.reduce(1, *)
+        let x = tensor(shape: c.inputShape, count: xCount, dtype: options.dtype, rng: &rng)
+        let w = tensor(shape: c.filterShape, count: wCount, dtype: options.dtype, rng: &rng)
+        let keywords = [(c.inputName, TFValue.tensor(x)), ("filters", .tensor(w))] + c.keywords
+        let plan: ConvPlan
+        do throws(EngineError) {
+            plan = try TFOps.plan(op, op.bind(positional: [], keywords: keywords))
+        } catch {
+            report.error = "\(error)"
+            return report
+        }
+        let engineOptions = ExecutionOptions(threads: options.threads)
+        let call = { () throws(EngineError) -> Tensor in try Engine.run(plan, input: x, filters: w, options: engineOptions) }
+
+        // Check once.
+        let terms = c.filterShape.dropLast(2).reduce(1, *) * c.filterShape[c.filterShape.count - 1]
+        do {
+            let got = try call()
+            report.tensorBytes = (xCount + wCount + got.count) * options.dtype.byteWidth
+            if c.flops <= fullCheckFlops {
+                report.check = try BenchCheck.full(plan: plan, x: x, w: w, got: got, terms: terms)
+            } else {
+                report.check = BenchCheck.sampled(c, x: x, w: w, got: got, samples: 400, seed: 0x5EED)
+            }
+        } catch {
+            report.error = "\(error)"
+            return report
+        }
+
+        // Time: warm up, then run until both a minimum count and a minimum time are reached.
+        var times = [Double]()
+        do {
+            for _ in 0..<(c.isLatency ? 200 : 2) { _ = try call() }
+            let minRuns = c.isLatency ? 2000 : 5, maxRuns = c.isLatency ? 2_000_000 : 10_000
+            let start = DispatchTime.now().uptimeNanoseconds
+            while times.count < maxRuns {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                let result = try call()
+                let t1 = DispatchTime.now().uptimeNanoseconds
+                withExtendedLifetime(result) {}
+                times.append(Double(t1 - t0) * 1e-9)
+                if times.count >= minRuns && Double(t1 - start) * 1e-9 >= options.minTime { break }
+            }
+        } catch {
+            report.error = "\(error)"
+            return report
+        }
+        times.sort()
+        report.runs = times.count
+        report.medianSeconds = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+        report.minSeconds = times.first ?? 0
+        report.maxSeconds = times.last ?? 0
+        report.peakRSSBytes = BenchMemory.peakBytes()
+        return report
+    }
+
+    static func tensor(shape: [Int], count: Int, dtype: DType, rng: inout SplitMix64) -> Tensor {
+        switch dtype {
+        case .float32:
+            var a = [Float](repeating: 0, count: count)
+            for i in 0..<count { a[i] = Float(rng.nextSigned()) }
+            return Tensor(shape: shape, float32: a)
+        case .float64:
+            var a = [Double](repeating: 0, count: count)
+            for i in 0..<count { a[i] = rng.nextSigned() }
+            return Tensor(shape: shape, float64: a)
+        }
+    }
+}
+
+extension String {
+    /// A hash that is the same in every run (Swift's `hashValue` is seeded per process).
+    var hashValueStable: UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in utf8 { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return h
+    }
+}
+
+/// Resident-memory high-water mark of this process, from /proc (Linux); 0 elsewhere.
+enum BenchMemory {
+    /// Resets the high-water mark (`VmHWM`) to the current resident size.
+    static func resetPeak() {
+        if let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") {
+            handle.write("5".data(using: .utf8) ?? Data())
+            try? handle.close()
+        }
+    }
+
+    /// `VmHWM` in bytes: the peak since the last reset.
+    static func peakBytes() -> Int { statusField("VmHWM:") }
+
+    /// The process's peak over its whole life (`getrusage`).
+    static func processPeakBytes() -> Int {
+        var usage = rusage()
+        guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
+        return Int(usage.ru_maxrss) * 1024
+    }
+
+    private static func statusField(_ key: String) -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix(key) {
+            let digits = line.dropFirst(key.count).filter { $0.isNumber }
+            return (Int(String(digits)) ?? 0) * 1024
+        }
+        return 0
+    }
+}
