@@ -468,6 +468,7 @@ void cterm_rl_cancel_line(void) {
     if (!g_rl_installed) return;
     rl_callback_sigcleanup();
     rl_free_line_state();
+    using_history();   // Up after Ctrl-C starts from the newest entry again
     rl_replace_line("", 0);
     rl_point = 0;
     rl_end = 0;
