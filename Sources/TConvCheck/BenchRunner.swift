@@ -11,6 +11,9 @@ public struct BenchReport: Sendable {
     public var medianSeconds: Double
     public var minSeconds: Double
     public var maxSeconds: Double
+    /// Median process CPU time per call (all threads): with one thread, a measure that time spent
+    /// descheduled on a busy machine does not inflate.
+    public var medianCPUSeconds: Double
     public var flops: Double
     /// Highest resident memory while this case ran (its tensors, the engine's scratch, the process).
     public var peakRSSBytes: Int
@@ -25,7 +28,8 @@ public struct BenchReport: Sendable {
         var members: [(String, JSON)] = [
             ("version", .int(1)), ("name", .string(name)), ("kind", .string(kind)), ("threads", .int(Int64(threads))),
             ("dtype", .string(dtype.rawValue)), ("runs", .int(Int64(runs))), ("median_s", .double(medianSeconds)),
-            ("min_s", .double(minSeconds)), ("max_s", .double(maxSeconds)), ("flops", .double(flops)), ("gflops", .double(gflops)),
+            ("min_s", .double(minSeconds)), ("max_s", .double(maxSeconds)),
+            ("cpu_median_s", .double(medianCPUSeconds)), ("flops", .double(flops)), ("gflops", .double(gflops)),
             ("peak_rss_bytes", .int(Int64(peakRSSBytes))), ("tensor_bytes", .int(Int64(tensorBytes))),
             ("check", .string(check.method)), ("check_passed", .bool(check.passed)),
             ("check_elements", .int(Int64(check.checkedElements))), ("check_worst_ratio", .double(check.worstRatio)),
@@ -63,7 +67,7 @@ enum BenchRunner {
 
     static func run(_ c: BenchCase, options: BenchCommand.Options, threads: Int) -> BenchReport {
         var report = BenchReport(name: c.name, kind: c.kind, dtype: options.dtype, threads: threads, runs: 0, medianSeconds: 0,
-                                 minSeconds: 0, maxSeconds: 0, flops: c.flops, peakRSSBytes: 0, tensorBytes: 0,
+                                 minSeconds: 0, maxSeconds: 0, medianCPUSeconds: 0, flops: c.flops, peakRSSBytes: 0, tensorBytes: 0,
                                  check: BenchCheckResult(method: "none", passed: false, checkedElements: 0, worstRatio: 0, message: ""),
                                  error: nil)
         BenchMemory.resetPeak()
@@ -99,30 +103,40 @@ enum BenchRunner {
         }
 
         // Time: warm up, then run until both a minimum count and a minimum time are reached.
-        var times = [Double]()
+        var times = [Double](), cpuTimes = [Double]()
         do {
             for _ in 0..<(c.isLatency ? 200 : 2) { _ = try call() }
             let minRuns = c.isLatency ? 2000 : 5, maxRuns = c.isLatency ? 2_000_000 : 10_000
             let start = DispatchTime.now().uptimeNanoseconds
             while times.count < maxRuns {
+                let c0 = BenchClock.processCPU()
                 let t0 = DispatchTime.now().uptimeNanoseconds
                 let result = try call()
                 let t1 = DispatchTime.now().uptimeNanoseconds
+                let c1 = BenchClock.processCPU()
                 withExtendedLifetime(result) {}
                 times.append(Double(t1 - t0) * 1e-9)
+                cpuTimes.append(c1 - c0)
                 if times.count >= minRuns && Double(t1 - start) * 1e-9 >= options.minTime { break }
             }
         } catch {
             report.error = "\(error)"
             return report
         }
-        times.sort()
         report.runs = times.count
-        report.medianSeconds = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+        report.medianSeconds = median(times)
+        report.medianCPUSeconds = median(cpuTimes)
+        times.sort()
         report.minSeconds = times.first ?? 0
         report.maxSeconds = times.last ?? 0
         report.peakRSSBytes = BenchMemory.peakBytes()
         return report
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let v = values.sorted()
+        guard !v.isEmpty else { return 0 }
+        return v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2
     }
 
     static func tensor(shape: [Int], count: Int, dtype: DType, rng: inout SplitMix64) -> Tensor {
@@ -145,6 +159,15 @@ extension String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in utf8 { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return h
+    }
+}
+
+enum BenchClock {
+    /// CPU time of the whole process so far, in seconds.
+    static func processCPU() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 }
 

@@ -49,6 +49,8 @@ struct FastExecutor<T: FastScalar> {
         let workerCount = max(1, threads)
         let scratch = UnsafeMutableRawPointer.allocate(byteCount: scratchBytes * workerCount, alignment: 64)
         defer { scratch.deallocate() }
+        // Spill rows of invalid pixels are summed into and then discarded: keep them finite.
+        scratch.initializeMemory(as: UInt8.self, repeating: 0, count: scratchBytes * workerCount)
         let shared = UnsafeSendable((x, w, y, UnsafePointer(packed), UnsafePointer(zeros), UnsafePointer(wTap), scratch))
         try FastParallel.run(units: plan.units.count, threads: threads, control: control, checkpoints: true) { unit, worker in
             let s = shared.value
@@ -70,11 +72,20 @@ struct FastExecutor<T: FastScalar> {
         let dst = packed + plan.packOffsets[phaseIndex * g.groups + group] + t * cin * width
         switch plan.kernel {
         case .tile:
-            // [cin][width], output channels contiguous, zero-padded past cout.
+            // [cin][width], output channels contiguous, zero-padded past cout. From a transposed
+            // op's C_in-contiguous filter this is a transpose: 16 output channels at a time, so
+            // 16 source rows stream sequentially and each destination line is written whole.
             for c in 0..<cin {
-                let row = dst + c * width
-                for j in 0..<cout { row[j] = src[c * g.kStride + j * g.nStride] }
-                for j in cout..<width { row[j] = 0 }
+                for j in cout..<width { dst[c * width + j] = 0 }
+            }
+            var j0 = 0
+            while j0 < cout {
+                let j1 = min(cout, j0 + 16)
+                for c in 0..<cin {
+                    let row = dst + c * width, column = src + c * g.kStride
+                    for j in j0..<j1 { row[j] = column[j * g.nStride] }
+                }
+                j0 = j1
             }
         case .dot:
             // [width][cin], input channels contiguous, zero rows past cout.
@@ -109,7 +120,7 @@ struct FastExecutor<T: FastScalar> {
         let dst = (scratch + plan.maxTilesPerUnit * plan.maxTaps * mr * 8 + plan.maxTilesPerUnit * mr * 8)
             .bindMemory(to: UnsafeMutablePointer<T>.self, capacity: mr)
         let spill = (scratch + plan.maxTilesPerUnit * plan.maxTaps * mr * 8 + plan.maxTilesPerUnit * mr * 8 + mr * 8)
-            .bindMemory(to: T.self, capacity: mr * nr + 64)
+            .bindMemory(to: T.self, capacity: plan.maxTilesPerUnit * mr * nr + 64)
 
         // Strides (elements) of the channels-last input and output.
         let inS2 = g.inChannels, inS1 = g.inSize.2 * inS2, inS0 = g.inSize.1 * inS1, inN = g.inSize.0 * inS0
@@ -117,29 +128,45 @@ struct FastExecutor<T: FastScalar> {
         let inGroup = unit.group * cin, outGroup = unit.group * cout
         let c1c2 = phase.count.1 * phase.count.2, perImage = phase.count.0 * c1c2
 
-        for tile in 0..<tiles {
-            for p in 0..<mr {
-                let m = (unit.tile0 + tile) * mr + p
-                let rowBase = rows + (tile * taps) * mr + p
-                guard m < pixels else {
-                    outOffsets[tile * mr + p] = -1
-                    for t in 0..<taps { rowBase[t * mr] = zeros }
-                    continue
-                }
-                let n = m / perImage, r = m - n * perImage
-                let m0 = r / c1c2, r2 = r - m0 * c1c2
-                let m1 = r2 / phase.count.2, m2 = r2 - m1 * phase.count.2
-                outOffsets[tile * mr + p] = n * outN + (phase.start.0 + phase.step.0 * m0) * outS0
-                    + (phase.start.1 + phase.step.1 * m1) * outS1 + (phase.start.2 + phase.step.2 * m2) * outS2 + outGroup
-                let b0 = m0 * phase.inStep.0, b1 = m1 * phase.inStep.1, b2 = m2 * phase.inStep.2
-                let inBase = x + n * inN + inGroup
-                for t in 0..<taps {
-                    let off = phase.taps[t].offset
-                    let i0 = b0 + off.0, i1 = b1 + off.1, i2 = b2 + off.2
-                    if i0 >= 0 && i0 < g.inSize.0 && i1 >= 0 && i1 < g.inSize.1 && i2 >= 0 && i2 < g.inSize.2 {
-                        rowBase[t * mr] = inBase + i0 * inS0 + i1 * inS1 + i2 * inS2
-                    } else {
-                        rowBase[t * mr] = zeros
+        let inLimit = (UInt(g.inSize.0), UInt(g.inSize.1), UInt(g.inSize.2))
+        phase.taps.withUnsafeBufferPointer { tapList in
+            for tile in 0..<tiles {
+                // Coordinates of the tile's first pixel, then stepped pixel by pixel (no divisions).
+                let first = (unit.tile0 + tile) * mr
+                var n = first / perImage
+                let r = first - n * perImage
+                var m0 = r / c1c2
+                let r2 = r - m0 * c1c2
+                var m1 = r2 / phase.count.2
+                var m2 = r2 - m1 * phase.count.2
+                for p in 0..<mr {
+                    let rowBase = rows + (tile * taps) * mr + p
+                    guard first + p < pixels else {
+                        outOffsets[tile * mr + p] = -1
+                        for t in 0..<taps { rowBase[t * mr] = zeros }
+                        continue
+                    }
+                    outOffsets[tile * mr + p] = n * outN + (phase.start.0 + phase.step.0 * m0) * outS0
+                        + (phase.start.1 + phase.step.1 * m1) * outS1 + (phase.start.2 + phase.step.2 * m2) * outS2 + outGroup
+                    let b0 = m0 * phase.inStep.0, b1 = m1 * phase.inStep.1, b2 = m2 * phase.inStep.2
+                    let inBase = x + n * inN + inGroup
+                    for t in 0..<taps {
+                        let off = tapList[t].offset
+                        let i0 = b0 + off.0, i1 = b1 + off.1, i2 = b2 + off.2
+                        // One unsigned compare per axis: negative coordinates wrap to huge values.
+                        if UInt(bitPattern: i0) < inLimit.0 && UInt(bitPattern: i1) < inLimit.1 && UInt(bitPattern: i2) < inLimit.2 {
+                            rowBase[t * mr] = inBase + i0 * inS0 + i1 * inS1 + i2 * inS2
+                        } else {
+                            rowBase[t * mr] = zeros
+                        }
+                    }
+                    m2 += 1
+                    if m2 == phase.count.2 {
+                        m2 = 0; m1 += 1
+                        if m1 == phase.count.1 {
+                            m1 = 0; m0 += 1
+                            if m0 == phase.count.0 { m0 = 0; n += 1 }
+                        }
                     }
                 }
             }
@@ -157,20 +184,43 @@ struct FastExecutor<T: FastScalar> {
             case .tile(let nv):
                 let ldw = plan.packWeights ? plan.packedWidth : g.kStride
                 let panel = wBase + start * (plan.packWeights ? 1 : g.nStride)
-                for tile in 0..<tiles {
-                    let offsets = outOffsets + tile * mr
-                    for p in 0..<mr {
-                        dst[p] = offsets[p] >= 0 && valid == nr ? y + offsets[p] + start : spill + p * nr
+                // Each tile keeps its own spill rows, since a chunked reduction comes back to them.
+                var t0 = 0
+                while t0 < taps {
+                    let tapCount = min(plan.tapChunk, taps - t0)
+                    var c0 = 0
+                    while c0 < cin {
+                        let channelCount = min(plan.channelChunk, cin - c0)
+                        let accumulate = t0 > 0 || c0 > 0
+                        for tile in 0..<tiles {
+                            let offsets = outOffsets + tile * mr
+                            let tileSpill = spill + tile * mr * nr
+                            for p in 0..<mr {
+                                dst[p] = offsets[p] >= 0 && valid == nr ? y + offsets[p] + start : tileSpill + p * nr
+                            }
+                            let rowTable = UnsafePointer(rows + (tile * taps + t0) * mr)
+                            let wTapChunk = wTap + t0, wChunk = panel + c0 * ldw
+                            switch nv {
+                            case 4:
+                                FastMicroKernels.tile6x4(taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: wTapChunk,
+                                                         ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst)
+                            case 2:
+                                FastMicroKernels.tile12x2(taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: wTapChunk,
+                                                          ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst)
+                            default:
+                                FastMicroKernels.tile12x1(taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: wTapChunk,
+                                                          ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst)
+                            }
+                        }
+                        c0 += channelCount
                     }
-                    let rowTable = UnsafePointer(rows + tile * taps * mr)
-                    switch nv {
-                    case 4: FastMicroKernels.tile6x4(taps: taps, cin: cin, rows: rowTable, w: panel, wTap: wTap, ldw: ldw, dst: dst)
-                    case 2: FastMicroKernels.tile12x2(taps: taps, cin: cin, rows: rowTable, w: panel, wTap: wTap, ldw: ldw, dst: dst)
-                    default: FastMicroKernels.tile12x1(taps: taps, cin: cin, rows: rowTable, w: panel, wTap: wTap, ldw: ldw, dst: dst)
-                    }
-                    if valid < nr {
+                    t0 += tapCount
+                }
+                if valid < nr {
+                    for tile in 0..<tiles {
+                        let offsets = outOffsets + tile * mr
                         for p in 0..<mr where offsets[p] >= 0 {
-                            let target = y + offsets[p] + start, source = spill + p * nr
+                            let target = y + offsets[p] + start, source = spill + (tile * mr + p) * nr
                             for j in 0..<valid { target[j] = source[j] }
                         }
                     }

@@ -3,6 +3,9 @@
 /// for the accumulators, then stores it once.
 ///
 /// Shared conventions (V = `T.Vector.scalarCount`: 16 floats or 8 doubles in a 512-bit register):
+///   cin, cinOffset  the input channels [cinOffset, cinOffset + cin) of each row are summed; with
+///          `accumulate` the tile starts from what `dst` holds (the partial sum of an earlier chunk
+///          of the reduction), so a chunked reduction performs the very same sequence of FMAs.
 ///   rows   [taps][MR] pointers: the channels-last input row (C_in/G contiguous values) that pixel
 ///          p of the tile reads at tap t, or a buffer of zeros when that tap falls in the padding.
 ///   w      the packed weight panel, see each kernel.
@@ -59,8 +62,8 @@ enum FastMicroKernels {
     /// Per input channel: 4 vector loads and 6 broadcasts feed 24 FMAs.
     @inline(never)
     static func tile6x4<T: FastScalar>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
-                                        w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int,
-                                        dst: UnsafePointer<UnsafeMutablePointer<T>>) {
+                                        w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
+                                        accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>) {
         let v = T.Vector.scalarCount
         var c00 = T.Vector(), c01 = T.Vector(), c02 = T.Vector(), c03 = T.Vector()
         var c10 = T.Vector(), c11 = T.Vector(), c12 = T.Vector(), c13 = T.Vector()
@@ -68,10 +71,19 @@ enum FastMicroKernels {
         var c30 = T.Vector(), c31 = T.Vector(), c32 = T.Vector(), c33 = T.Vector()
         var c40 = T.Vector(), c41 = T.Vector(), c42 = T.Vector(), c43 = T.Vector()
         var c50 = T.Vector(), c51 = T.Vector(), c52 = T.Vector(), c53 = T.Vector()
+        if accumulate {
+            var d = dst[0]; c00 = vload(d); c01 = vload(d + v); c02 = vload(d + 2 * v); c03 = vload(d + 3 * v)
+            d = dst[1]; c10 = vload(d); c11 = vload(d + v); c12 = vload(d + 2 * v); c13 = vload(d + 3 * v)
+            d = dst[2]; c20 = vload(d); c21 = vload(d + v); c22 = vload(d + 2 * v); c23 = vload(d + 3 * v)
+            d = dst[3]; c30 = vload(d); c31 = vload(d + v); c32 = vload(d + 2 * v); c33 = vload(d + 3 * v)
+            d = dst[4]; c40 = vload(d); c41 = vload(d + v); c42 = vload(d + 2 * v); c43 = vload(d + 3 * v)
+            d = dst[5]; c50 = vload(d); c51 = vload(d + v); c52 = vload(d + 2 * v); c53 = vload(d + 3 * v)
+        }
         var rp = rows
         for t in 0..<taps {
             var wp = w + wTap[t]
-            let r0 = rp[0], r1 = rp[1], r2 = rp[2], r3 = rp[3], r4 = rp[4], r5 = rp[5]
+            let r0 = rp[0] + cinOffset, r1 = rp[1] + cinOffset, r2 = rp[2] + cinOffset
+            let r3 = rp[3] + cinOffset, r4 = rp[4] + cinOffset, r5 = rp[5] + cinOffset
             rp += 6
             for c in 0..<cin {
                 let b0: T.Vector = vload(wp), b1: T.Vector = vload(wp + v)
@@ -103,8 +115,8 @@ enum FastMicroKernels {
     /// w: panel [taps][cin][2V]. dst: 12 pointers, each receiving 2V contiguous values.
     @inline(never)
     static func tile12x2<T: FastScalar>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
-                                         w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int,
-                                        dst: UnsafePointer<UnsafeMutablePointer<T>>) {
+                                         w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
+                                        accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>) {
         let v = T.Vector.scalarCount
         var c00 = T.Vector(), c01 = T.Vector(), c10 = T.Vector(), c11 = T.Vector()
         var c20 = T.Vector(), c21 = T.Vector(), c30 = T.Vector(), c31 = T.Vector()
@@ -112,11 +124,20 @@ enum FastMicroKernels {
         var c60 = T.Vector(), c61 = T.Vector(), c70 = T.Vector(), c71 = T.Vector()
         var c80 = T.Vector(), c81 = T.Vector(), c90 = T.Vector(), c91 = T.Vector()
         var ca0 = T.Vector(), ca1 = T.Vector(), cb0 = T.Vector(), cb1 = T.Vector()
+        if accumulate {
+            c00 = vload(dst[0]); c01 = vload(dst[0] + v); c10 = vload(dst[1]); c11 = vload(dst[1] + v)
+            c20 = vload(dst[2]); c21 = vload(dst[2] + v); c30 = vload(dst[3]); c31 = vload(dst[3] + v)
+            c40 = vload(dst[4]); c41 = vload(dst[4] + v); c50 = vload(dst[5]); c51 = vload(dst[5] + v)
+            c60 = vload(dst[6]); c61 = vload(dst[6] + v); c70 = vload(dst[7]); c71 = vload(dst[7] + v)
+            c80 = vload(dst[8]); c81 = vload(dst[8] + v); c90 = vload(dst[9]); c91 = vload(dst[9] + v)
+            ca0 = vload(dst[10]); ca1 = vload(dst[10] + v); cb0 = vload(dst[11]); cb1 = vload(dst[11] + v)
+        }
         var rp = rows
         for t in 0..<taps {
             var wp = w + wTap[t]
-            let r0 = rp[0], r1 = rp[1], r2 = rp[2], r3 = rp[3], r4 = rp[4], r5 = rp[5]
-            let r6 = rp[6], r7 = rp[7], r8 = rp[8], r9 = rp[9], ra = rp[10], rb = rp[11]
+            let r0 = rp[0] + cinOffset, r1 = rp[1] + cinOffset, r2 = rp[2] + cinOffset, r3 = rp[3] + cinOffset
+            let r4 = rp[4] + cinOffset, r5 = rp[5] + cinOffset, r6 = rp[6] + cinOffset, r7 = rp[7] + cinOffset
+            let r8 = rp[8] + cinOffset, r9 = rp[9] + cinOffset, ra = rp[10] + cinOffset, rb = rp[11] + cinOffset
             rp += 12
             for c in 0..<cin {
                 let b0: T.Vector = vload(wp), b1: T.Vector = vload(wp + v)
@@ -147,17 +168,23 @@ enum FastMicroKernels {
     /// w: panel [taps][cin][V]. dst: 12 pointers, each receiving V contiguous values.
     @inline(never)
     static func tile12x1<T: FastScalar>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
-                                         w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int,
-                                        dst: UnsafePointer<UnsafeMutablePointer<T>>) {
+                                         w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
+                                        accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>) {
         let v = T.Vector.scalarCount
         var c0 = T.Vector(), c1 = T.Vector(), c2 = T.Vector(), c3 = T.Vector()
         var c4 = T.Vector(), c5 = T.Vector(), c6 = T.Vector(), c7 = T.Vector()
         var c8 = T.Vector(), c9 = T.Vector(), ca = T.Vector(), cb = T.Vector()
+        if accumulate {
+            c0 = vload(dst[0]); c1 = vload(dst[1]); c2 = vload(dst[2]); c3 = vload(dst[3])
+            c4 = vload(dst[4]); c5 = vload(dst[5]); c6 = vload(dst[6]); c7 = vload(dst[7])
+            c8 = vload(dst[8]); c9 = vload(dst[9]); ca = vload(dst[10]); cb = vload(dst[11])
+        }
         var rp = rows
         for t in 0..<taps {
             var wp = w + wTap[t]
-            let r0 = rp[0], r1 = rp[1], r2 = rp[2], r3 = rp[3], r4 = rp[4], r5 = rp[5]
-            let r6 = rp[6], r7 = rp[7], r8 = rp[8], r9 = rp[9], ra = rp[10], rb = rp[11]
+            let r0 = rp[0] + cinOffset, r1 = rp[1] + cinOffset, r2 = rp[2] + cinOffset, r3 = rp[3] + cinOffset
+            let r4 = rp[4] + cinOffset, r5 = rp[5] + cinOffset, r6 = rp[6] + cinOffset, r7 = rp[7] + cinOffset
+            let r8 = rp[8] + cinOffset, r9 = rp[9] + cinOffset, ra = rp[10] + cinOffset, rb = rp[11] + cinOffset
             rp += 12
             for c in 0..<cin {
                 let b: T.Vector = vload(wp)

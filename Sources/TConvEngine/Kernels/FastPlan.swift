@@ -34,6 +34,11 @@ struct FastPlan {
     /// Element offset of each (phase, group) in the packed weights, and the total.
     var packOffsets: [Int]
     var packCount: Int
+    /// Reduction chunks: taps per chunk, and input channels per chunk (less than all only with one
+    /// tap per chunk, so that chunks always follow the unchunked order: taps, then channels). Sized
+    /// so one chunk's weight panel (chunk x nr) stays in L2 while the tiles of a unit reuse it.
+    var tapChunk: Int
+    var channelChunk: Int
     /// Start of each phase's taps in the flattened tap tables.
     var tapBase: [Int]
     var totalTaps: Int
@@ -45,7 +50,7 @@ struct FastPlan {
 
     /// Bytes of scratch memory one worker needs.
     var workerScratchBytes: Int {
-        maxTilesPerUnit * maxTaps * mr * 8 + maxTilesPerUnit * mr * 8 + mr * 8 + (mr * nr + 64) * 8
+        maxTilesPerUnit * maxTaps * mr * 8 + maxTilesPerUnit * mr * 8 + mr * 8 + (maxTilesPerUnit * mr * nr + 64) * 8
     }
 
     /// Chooses the kernel and the work split for `geometry` with vectors of `vectorWidth` lanes.
@@ -57,10 +62,13 @@ struct FastPlan {
         for p in phasePixels { pixelsTotal += p }
 
         // Dot kernel: vectors along C_in. It reads a transposed op's filter ([K.., Cout, Cin]) as
-        // it is, and wastes no lanes when C_out is small; its cost is one lane reduction per output
-        // value, small when C_in/G * taps is large. The tile kernels need C_out-contiguous weights.
+        // it is and wastes no lanes when C_out is small, but needs 8 vector loads per 16 FMAs and a
+        // lane reduction per output value. The tile kernels reach ~95% of the FMA peak, but need
+        // C_out-contiguous weights: for a transposed op that is a transposed copy of the filter,
+        // which costs more than it saves when each weight meets few pixels (dcgan_g1: 128 per phase).
         let dotPossible = cin % v == 0 && cin > 0
-        let useDot = dotPossible && (cout < v || (transposed && cin >= 4 * v) || (transposed && cout % v != 0))
+        let pixelsPerPhase = phasePixels.isEmpty ? 0 : pixelsTotal / phasePixels.count
+        let useDot = dotPossible && (cout < v || (transposed && pixelsPerPhase < 256 && cout * cin >= 1 << 14))
         let chosen: Kernel = forced ?? (useDot ? .dot : .tile(nv: cout >= 4 * v ? 4 : cout >= 2 * v ? 2 : 1))
         kernel = chosen
         switch chosen {
@@ -77,6 +85,14 @@ struct FastPlan {
         case .tile: packWeights = transposed || cout < nr
         }
         packedWidth = max(cout, nr)
+        let panelBudget = 160 << 10, rowBytes = nr * (64 / v)
+        if case .dot = chosen {
+            channelChunk = cin; tapChunk = Int.max
+        } else if cin * rowBytes > panelBudget {
+            channelChunk = max(1, panelBudget / rowBytes); tapChunk = 1
+        } else {
+            channelChunk = cin; tapChunk = max(1, panelBudget / max(1, cin * rowBytes))
+        }
 
         var offsets = [Int]()
         var count = 0
