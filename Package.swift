@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "TConvEngineTests", dependencies: ["TConvEngine"], swiftSettings: engineSettings),
         .testTarget(name: "TConvCheckTests", dependencies: ["TConvCheck", "TConvEngine"],
                     resources: []),
-        .testTarget(name: "TConvScriptTests", dependencies: ["TConvScript", "TConvEngine"]),
+        .testTarget(name: "TConvScriptTests", dependencies: ["TConvScript", "TConvEngine", "TConvCheck"]),
         .testTarget(name: "TConvViewTests", dependencies: ["TConvView", "TConvEngine"]),
         .testTarget(name: "TConvTerminalTests", dependencies: ["TConvTerminal"]),
     ],

@@ -21,9 +21,13 @@ public struct ScriptDiagnostic: Sendable, Equatable {
     public var sourceLine: String
     /// Optional extra lines: what would be valid, accepted ranges, hints.
     public var notes: [String]
+    /// The script being run records this error as its expected output (`#=> error[...]`), as
+    /// lessons do to show an error on purpose; `tconv run` should not fail because of it.
+    public var expected: Bool
 
     public init(category: String, message: String, source: String, line: Int, column: Int, length: Int = 1,
-                sourceLine: String, notes: [String] = []) {
+                sourceLine: String, notes: [String] = [], expected: Bool = false) {
+        self.expected = expected
         self.category = category
         self.message = message
         self.source = source
@@ -84,6 +88,23 @@ public enum ScriptEvent: Sendable {
     case setting(name: String, value: String)
     /// `%quit` / `:quit` / `quit()`.
     case quit
+}
+
+extension ScriptEvent {
+    /// The event as plain text (what `tconv run` and plain mode print), or nil for events a
+    /// view renders (`show`, `step`, `setting`, `quit`). Notes get a `note: ` prefix; errors are
+    /// the full diagnostic with its caret.
+    public var plainText: String? {
+        switch self {
+        case .value(let s), .text(let s): return s
+        case .note(let s): return "note: " + s
+        case .error(let d): return d.formatted
+        case .show, .step, .setting, .quit: return nil
+        }
+    }
+
+    /// True for `.error`.
+    public var isError: Bool { if case .error = self { return true } else { return false } }
 }
 
 /// The outcome of submitting one line.

@@ -1,0 +1,113 @@
+import Testing
+import TConvScript
+
+/// Nothing the user types may crash or hang the session: random bytes, mutations of valid
+/// statements, deep nesting, huge literals. Seeded, so a failure reproduces.
+@Suite struct FuzzTests {
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
+    }
+
+    static let seeds = [
+        "x = tf.reshape(tf.range(1., 5.), [1, 2, 2, 1])",
+        "w = tf.ones([3, 3, 1, 1])",
+        "y = tf.nn.conv2d_transpose(x, w, output_shape=[1, 4, 4, 1], strides=2, padding=\"SAME\")",
+        "y[0, :, :, 0] * 2 - 1",
+        "np.arange(12).reshape(3, 4)[::-1, 1:] / 3",
+        "tf.nn.conv3d_transpose(tf.ones([1, 2, 2, 2, 1]), tf.ones([2, 2, 2, 1, 1]), [1, 4, 4, 4, 1], 2)",
+        "%shapes tf.nn.conv2d_transpose(x, w, strides=2, padding=\"VALID\")",
+        "np.sum(np.eye(3), axis=0, keepdims=True)",
+        "a, b = [1, 2.5], (3,)",
+        "print(np.allclose(x, x), tf.constant([[1, 2], [3, 4]], dtype=tf.float64))",
+        "tf.random.normal([2, 3], seed=1) + np.ones(3)",
+        "import tensorflow as tf; from numpy import zeros",
+        "np.zeros([10**3]).reshape(10, -1)[..., None].shape",
+        "tf.nn.atrous_conv2d_transpose(x, w, [1, 2, 2, 1], 2, \"SAME\")",
+        "%vars",
+        "len(range(5)) ** 2 // 3 % 2",
+    ]
+
+    static let replacements = Array("()[],:;.=+-*/%#'\"0123456789xyzw _")
+
+    static let fragments = ["(", ")", "[", "]", ",", ":", "::", "-", "**", "10**99", "1e999", "None", "...", "'", "\"",
+                            "tf.nn.", "np.", "%", "?", "=", ";", "\\", "\n", "#", "0x", "9" + String(repeating: "9", count: 30),
+                            "x", "w", "y", "_", ".shape", "[0]", "[-1]", "[::-1]", "(1,)", "[]", "()", "tf.zeros([2**40])",
+                            "np.ones([1]*40)", "np.arange(1e12)", "range(10**18)", "[0]*10**9"]
+
+    @Test func randomAndMutatedInputsNeverCrash() {
+        var g = Generator(state: 20_240_611)
+        // A small size limit keeps every accepted allocation tiny.
+        let session = ScriptSession(options: SessionOptions(allowWrites: false, maxResultBytes: 1 << 20))
+        for seed in Self.seeds { _ = session.submit(seed) }
+        var inputs = 0
+        for round in 0..<3000 {
+            var line: String
+            switch round % 3 {
+            case 0:
+                // Random printable and control bytes.
+                let length = g.below(40)
+                line = String(decoding: (0..<length).map { _ in UInt8(g.below(128)) }, as: UTF8.self)
+            case 1:
+                // A valid statement with characters dropped, duplicated or replaced.
+                var chars = Array(Self.seeds[g.below(Self.seeds.count)])
+                for _ in 0..<(1 + g.below(4)) where !chars.isEmpty {
+                    let i = g.below(chars.count)
+                    switch g.below(3) {
+                    case 0: chars.remove(at: i)
+                    case 1: chars.insert(chars[i], at: i)
+                    default: chars[i] = Self.replacements[g.below(Self.replacements.count)]
+                    }
+                }
+                line = String(chars)
+            default:
+                // Fragments glued together.
+                line = (0..<(1 + g.below(8))).map { _ in Self.fragments[g.below(Self.fragments.count)] }.joined()
+            }
+            if line.contains("%timeit") || line.contains("%save") || line.contains("%run") || line.contains("%load") { continue }
+            if case .needsMore = session.submit(line) { session.cancelPendingInput() }
+            inputs += 1
+        }
+        #expect(inputs > 2500)
+        // Whole garbage files through the script runner too.
+        for _ in 0..<50 {
+            let text = (0..<(g.below(6) + 1)).map { _ in Self.seeds[g.below(Self.seeds.count)] + Self.fragments[g.below(Self.fragments.count)] }
+                .joined(separator: "\n")
+            _ = session.runScript(text, source: "fuzz.tconv")
+        }
+        // The session still works.
+        guard case .done(let events) = session.submit("1 + 1"), case .value(let v)? = events.first else {
+            Issue.record("the session stopped working")
+            return
+        }
+        #expect(v == "2")
+    }
+
+    @Test func deepNestingAndHugeLiteralsAreErrors() {
+        let session = ScriptSession()
+        for text in [String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000),
+                     String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000),
+                     String(repeating: "-", count: 5000) + "1",
+                     "2" + String(repeating: "**2", count: 5000),
+                     String(repeating: "9", count: 400),
+                     "1e999999", "10**400", "np.zeros([10**12])", "np.ones([2**31, 2**31, 2**31])", "tf.zeros([-1])"] {
+            guard case .done(let events) = session.submit(text) else {
+                Issue.record("\(text.prefix(20)) asks for more")
+                session.cancelPendingInput()
+                continue
+            }
+            if text == "1e999999" {
+                #expect(SessionFile.outputLines(events) == ["inf"])
+            } else {
+                #expect(events.first?.isError == true, "\(text.prefix(30)): \(events)")
+            }
+        }
+    }
+}
