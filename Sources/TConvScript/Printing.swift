@@ -162,21 +162,38 @@ public enum Printing {
 }
 
 extension Printing {
-    /// The REPL's text for a value (Python's `repr`, arrays with their header).
-    static func repr(_ value: Value, options: PrintOptions, depth: Int = 0) -> String {
+    /// The REPL's text for a value (Python's `repr`, arrays with their header). Lists print at
+    /// most `itemBudget` items in all (lists can share themselves: `x = [x, x]` doubles each time).
+    static func repr(_ value: Value, options: PrintOptions) -> String {
+        var budget = 10_000
+        return repr(value, options: options, depth: 0, budget: &budget)
+    }
+
+    private static func repr(_ value: Value, options: PrintOptions, depth: Int, budget: inout Int) -> String {
         switch value {
         case .none: return "None"
         case .bool(let b): return b ? "True" : "False"
         case .int(let i): return String(i)
         case .float(let d): return FloatText.pythonRepr(d)
         case .string(let s): return pythonString(s)
-        case .list(let items):
-            if depth > 50 { return "[...]" }
-            return "[" + items.map { inner($0, options: options, depth: depth + 1) }.joined(separator: ", ") + "]"
-        case .tuple(let items):
-            if depth > 50 { return "(...)" }
-            let inside = items.map { inner($0, options: options, depth: depth + 1) }.joined(separator: ", ")
-            return items.count == 1 ? "(\(inside),)" : "(\(inside))"
+        case .list(let items), .tuple(let items):
+            let isList: Bool
+            if case .list = value { isList = true } else { isList = false }
+            let (open, close) = isList ? ("[", "]") : ("(", ")")
+            if depth > 50 || budget <= 0 { return open + "..." + close }
+            var parts = [String]()
+            for item in items {
+                if budget <= 0 { parts.append("..."); break }
+                budget -= 1
+                if case .array(let a) = item {
+                    parts.append(a.rank == 0 && a.count == 1 ? scalarText(a.tensor[flat: 0], kind: a.kind)
+                                 : header(a.tensor, kind: a.kind, noun: a.noun))
+                } else {
+                    parts.append(repr(item, options: options, depth: depth + 1, budget: &budget))
+                }
+            }
+            let inside = parts.joined(separator: ", ")
+            return !isList && items.count == 1 ? "(\(inside),)" : open + inside + close
         case .array(let a):
             return format(a.tensor, kind: a.kind, noun: a.noun, options: options)
         case .dtype(let kind, let flavor): return flavor == .tf ? "tf.\(kind)" : "dtype('\(kind)')"
@@ -195,15 +212,6 @@ extension Printing {
         case .array(let a) where a.flavor == .numpy: return body(a.tensor, kind: a.kind, options: options)
         default: return repr(value, options: options)
         }
-    }
-
-    /// Items inside a list or tuple: 0-d arrays by their value, others by their header only.
-    private static func inner(_ value: Value, options: PrintOptions, depth: Int) -> String {
-        if case .array(let a) = value {
-            if a.rank == 0 && a.count == 1 { return scalarText(a.tensor[flat: 0], kind: a.kind) }
-            return header(a.tensor, kind: a.kind, noun: a.noun)
-        }
-        return repr(value, options: options, depth: depth)
     }
 
     /// Python's repr of a string: single quotes unless the text contains one and no double quote.
