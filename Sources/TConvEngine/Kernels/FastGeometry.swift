@@ -52,6 +52,8 @@ struct FastGeometry {
     var nStride: Int
     var groupStride: Int
     var phases: [FastPhase]
+    /// Spatial taps of the filter (all of them, including those no phase uses).
+    var kernelTaps: Int
 
     /// Total multiply-adds the phases will issue (taps that never hit the input are already gone).
     var issuedMultiplyAdds: Int {
@@ -64,6 +66,7 @@ struct FastGeometry {
         let p = problem.asThreeD
         let k = (p.kernel[0], p.kernel[1], p.kernel[2])
         batch = p.batch
+        kernelTaps = k.0 * k.1 * k.2
         groups = max(p.groups, 1)
         let imagePerGroup = p.imageChannels / groups
         let featurePerGroup = p.featureChannels / groups

@@ -56,8 +56,18 @@ enum FastKernels {
         guard problem.rank >= 1, problem.rank <= 3, problem.groups >= 1,
               problem.imageChannels % problem.groups == 0, problem.featureChannels % problem.groups == 0 else { return false }
         let item = problem.channelsFirst ? batchItem(problem) : problem
-        var plan = FastPlan(FastGeometry(item, transposed: transposed), transposed: transposed,
-                            vectorWidth: T.Vector.scalarCount)
+        let geometry = FastGeometry(item, transposed: transposed)
+        // Tiny problems: a direct loop, nothing allocated, no threads.
+        if kernel == nil && !problem.channelsFirst && geometry.issuedMultiplyAdds <= FastSmallKernel.limit
+            && geometry.inPerGroup * geometry.outPerGroup <= FastSmallKernel.channelProductLimit {
+            control?.begin(totalUnits: 1)
+            if let x = input.baseAddress, let w = filter.baseAddress, let y = output.baseAddress {
+                FastSmallKernel.run(geometry, input: x, filter: w, output: y)
+            }
+            try control?.checkpoint(done: 1)
+            return true
+        }
+        var plan = FastPlan(geometry, transposed: transposed, vectorWidth: T.Vector.scalarCount)
         if let kernel, !plan.apply(kernel, transposed: transposed, vectorWidth: T.Vector.scalarCount) { return false }
         let g = plan.geometry
         let batches = problem.channelsFirst ? problem.batch : 1
