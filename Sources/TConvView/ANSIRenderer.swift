@@ -38,7 +38,7 @@ public struct ANSIRenderer: Sendable {
             last -= 1
         }
         guard last >= 0 else { return }
-        var current: String? = nil
+        var current: String? = ANSIRenderer.reset
         var currentStyle: CellStyle? = nil
         for x in 0...last {
             let cell = grid[x, y]

@@ -83,8 +83,20 @@ public struct Grid: Sendable, Equatable {
 
     /// Copies `other` with its top-left corner at (`x`, `y`), clipped.
     public mutating func blit(_ other: Grid, x: Int, y: Int) {
-        for row in 0..<other.height {
-            for column in 0..<other.width { self[x + column, y + row] = other[column, row] }
+        blit(other, x: x, y: y, within: 0, 0, width, height)
+    }
+
+    /// Copies `other` with its top-left corner at (`x`, `y`), clipped to the rectangle
+    /// (`clipX`, `clipY`, `clipWidth`, `clipHeight`) of this grid. Copies whole row runs.
+    public mutating func blit(_ other: Grid, x: Int, y: Int, within clipX: Int, _ clipY: Int, _ clipWidth: Int, _ clipHeight: Int) {
+        let x0 = max(0, x, clipX), x1 = min(width, x + other.width, clipX + clipWidth)
+        let y0 = max(0, y, clipY), y1 = min(height, y + other.height, clipY + clipHeight)
+        guard x0 < x1, y0 < y1 else { return }
+        let run = x1 - x0
+        for row in y0..<y1 {
+            let source = (row - y) * other.width + (x0 - x)
+            let target = row * width + x0
+            cells.replaceSubrange(target..<(target + run), with: other.cells[source..<(source + run)])
         }
     }
 

@@ -220,7 +220,7 @@ public struct HeatmapPainter: Sendable {
             if mode == .ascii { text = centered("~", w) } else { background = HeatmapPainter.ringColor }
             foreground = theme.dimForeground
         case .dropped where e.value.isNaN:
-            text = centered(options.times, w)
+            text = centered(options.utf8 ? Glyph.times : "X", w)
             if mode != .ascii {
                 background = theme.droppedHighlight
                 foreground = RGB(255, 255, 255)
@@ -254,8 +254,10 @@ public struct HeatmapPainter: Sendable {
         let style = CellStyle(role: e.role, foreground: foreground, background: background, bold: bold,
                               reverse: mode == .ascii && e.role == .cursor)
         let middle = (h - 1) / 2
+        // ASCII value cells repeat their ramp text on every row so an element reads as a block.
+        let everyRow = mode == .ascii && !(numbers && w >= 3) && e.role != .dim && e.role != .border
         for row in 0..<h {
-            if row == middle, let text {
+            if row == middle || everyRow, let text {
                 var column = x
                 for ch in text {
                     grid[column, y + row] = GridCell(String(ch), style: style)

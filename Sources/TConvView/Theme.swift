@@ -110,8 +110,8 @@ public struct RenderOptions: Sendable, Equatable {
         return utf8 ? .halfBlock : .block
     }
 
-    /// `×` or `x`.
-    public var times: String { utf8 ? Glyph.times : "x" }
+    /// `×`, or `*` without UTF-8 (an `x` would read as the tensor x).
+    public var times: String { utf8 ? Glyph.times : "*" }
     /// `→` or `->`.
     public var arrow: String { utf8 ? Glyph.arrow : "->" }
     /// `·` or `.`.
