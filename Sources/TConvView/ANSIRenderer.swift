@@ -5,7 +5,9 @@
 /// `NO_COLOR` and files). Without UTF-8, non-ASCII glyphs are replaced by ASCII ones of the
 /// same width.
 public struct ANSIRenderer: Sendable {
+    /// The colour tier colours are mapped to.
     public var tier: ColorTier
+    /// False: non-ASCII glyphs are replaced by ASCII stand-ins.
     public var utf8: Bool
     /// When false, no escape codes at all (not even bold): plain characters.
     public var escapes: Bool
@@ -55,6 +57,7 @@ public struct ANSIRenderer: Sendable {
         if escapes && current != ANSIRenderer.reset { out += ANSIRenderer.reset }
     }
 
+    /// SGR 0: back to the terminal's defaults.
     public static let reset = "\u{1B}[0m"
 
     /// The attributes a style gets on this tier: its own flags, plus the role's mono attributes

@@ -98,6 +98,19 @@ public enum Palette {
         }
     }
 
+    /// The colour number curses should use for `c` in `tier`: `0xRRGGBB` for direct colour
+    /// (nudged off 0-7, which direct-colour terminfo entries read as ANSI indices), the palette
+    /// index otherwise, nil in mono. The same mapping the ANSI renderer uses.
+    public static func cursesColor(_ c: RGB, tier: ColorTier) -> Int? {
+        switch tier {
+        case .direct:
+            let value = Int(c.r) << 16 | Int(c.g) << 8 | Int(c.b)
+            return value < 8 ? 8 : value
+        case .mono: return nil
+        default: return index(c, tier: tier)
+        }
+    }
+
     /// Squared distance, weighted towards green as the eye is (a cheap "redmean"-style metric).
     static func distance(_ a: RGB, _ b: RGB) -> Int {
         let dr = Int(a.r) - Int(b.r), dg = Int(a.g) - Int(b.g), db = Int(a.b) - Int(b.b)

@@ -103,6 +103,7 @@ public struct DirectConvolution: Sendable {
 /// The direct-convolution view: stretched, padded input with the window at the cursor, flipped
 /// kernel, output with the cursor, and the window's sum written out.
 public enum DirectView {
+    /// Draws the direct-convolution view of `state` (cursor cell, shown input channel) into a `width` x `height` grid.
     public static func render(_ state: ViewState, width: Int, height: Int, options: RenderOptions = .standard) -> Grid {
         var grid = Grid(width: width, height: height)
         guard let m = state.model, width > 0, height > 0 else { return grid }

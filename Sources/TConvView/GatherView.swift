@@ -77,6 +77,7 @@ public struct GatherFormula: Sendable {
 /// The gather view: the cursor on an output cell shows its formula and lights up the input
 /// elements and kernel taps that feed it.
 public enum GatherView {
+    /// Draws the gather view of `state`: the cursor (or pinned) cell, its formula and what feeds it into a `width` x `height` grid.
     public static func render(_ state: ViewState, width: Int, height: Int, options: RenderOptions = .standard) -> Grid {
         var grid = Grid(width: width, height: height)
         guard let m = state.model, width > 0, height > 0 else { return grid }

@@ -36,6 +36,7 @@ public enum MatrixView {
         return tap(m, output: o, input: i).map { m.weight(tap: $0, outputChannel: local, inputChannel: f) }
     }
 
+    /// Draws C^T of the shown channel pair, with the cursor row and the current input column lit into a `width` x `height` grid.
     public static func render(_ state: ViewState, width: Int, height: Int, options: RenderOptions = .standard) -> Grid {
         var grid = Grid(width: width, height: height)
         guard let m = state.model, width > 0, height > 0 else { return grid }

@@ -36,6 +36,7 @@ public enum OverlapView {
             + "): neighbouring cells get different counts, the checkerboard cause"
     }
 
+    /// Draws the overlap map of `state` at the cursor's depth, its colour bar and note into a `width` x `height` grid.
     public static func render(_ state: ViewState, width: Int, height: Int, options: RenderOptions = .standard) -> Grid {
         var grid = Grid(width: width, height: height)
         guard let m = state.model, width > 0, height > 0 else { return grid }

@@ -21,6 +21,7 @@ public struct ScreenLayout: Sendable, Equatable {
     public let height: Int
     /// True when the terminal is below the minimum: show `ScreenLayout.tooSmallGrid` instead.
     public let tooSmall: Bool
+    /// The view pane (top), the status line, and the message area above the input rows.
     public let pane: Rect
     public let status: Rect
     public let messages: Rect

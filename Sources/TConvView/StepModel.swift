@@ -9,14 +9,18 @@ import TConvEngine
 public struct StepModel: Sendable {
     /// The call as the user wrote it.
     public let title: String
+    /// The validated call.
     public let plan: ConvPlan
+    /// The lazy scatter steps, in reference order.
     public let trace: ScatterTrace
     /// The problem with three spatial axes.
     public let geometry: ConvProblem
+    /// The input and filter elements, row-major in their layouts.
     public let input: [Double]
     public let filters: [Double]
     /// The op's output, row-major in its layout.
     public let result: [Double]
+    /// Value ranges of input, filters and result (they fix each panel's colour scale).
     public let inputRange: ValueRange
     public let filterRange: ValueRange
     public let resultRange: ValueRange
@@ -33,6 +37,7 @@ public struct StepModel: Sendable {
     let yIndexer: DataIndexer
     /// Taps in the kernel.
     public let taps: Int
+    /// Output (image) and input (feature) channels per group.
     public let perGroupImage: Int
     public let perGroupFeature: Int
 

@@ -72,15 +72,20 @@ public struct ViewState: Sendable {
         case step(StepModel)
     }
 
+    /// The tensor or the transposed conv being shown.
     public let content: Content
     /// The scatter position and the output state it implies (step content only). Moving it is
     /// incremental; rendering reads `cursor.state` and never recomputes it.
     public internal(set) var cursor: ScatterCursor?
+    /// The view on screen (Tab cycles through `availableViews`).
     public var view: ViewKind
+    /// Playing: `tick(seconds:)` advances the scatter at `speed`.
     public var playing: Bool
     /// Index into `ViewState.speeds`.
     public internal(set) var speedIndex: Int
+    /// One tap or one whole input element per step.
     public var granularity: StepGranularity
+    /// The channel pair the step views show, following the trace or locked.
     public var channels: ChannelFocus
     /// Depth slice shown (3-D). For step views nil means: follow the current step.
     public var depth: Int?
@@ -94,6 +99,7 @@ public struct ViewState: Sendable {
     public var heatmap: HeatmapSettings
     /// A pinned element of the channel grid (full index), shown beside the cursor's.
     public var pinnedElement: [Int]?
+    /// The `?` overlay is up.
     public var showHelp: Bool
     /// A one-line remark for the status line (reached the end, locked channels, ...).
     public var remark: String?

@@ -154,3 +154,14 @@ import TConvEngine
         }
     }
 }
+
+@Suite struct CursesColorTests {
+    @Test func cursesNumbersAgreeWithTheANSITiers() {
+        #expect(Palette.cursesColor(RGB(1, 2, 3), tier: .direct) == 0x010203)
+        #expect(Palette.cursesColor(RGB(0, 0, 5), tier: .direct) == 8)
+        #expect(Palette.cursesColor(RGB(255, 0, 0), tier: .palette256) == 196)
+        #expect(Palette.cursesColor(RGB(255, 0, 0), tier: .palette16) == 9)
+        #expect(Palette.cursesColor(RGB(255, 0, 0), tier: .palette8) == 1)
+        #expect(Palette.cursesColor(RGB(255, 0, 0), tier: .mono) == nil)
+    }
+}
