@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+@testable import TConvCheck
+import TConvEngine
+
+/// `tconv bench`: argument parsing, the suite reader, and the correctness checks it runs before
+/// timing (nothing here times anything).
+@Suite struct BenchTests {
+    static let suitePath: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.appendingPathComponent("Benchmarks/suite.json").path
+    }()
+
+    @Test func parsesOptions() throws {
+        let o = try BenchCommand.parse(["--json", "--threads", "1", "--dtype", "float64", "--filter", "dcgan", "s.json"]).get()
+        #expect(o.json && o.threads == 1 && o.dtype == .float64 && o.filter == "dcgan" && o.suitePath == "s.json")
+        for bad in [["--threads"], ["--threads", "-1"], ["--dtype", "float16"], ["--filter", "("], ["--bogus"], ["a", "b"]] {
+            if case .success = BenchCommand.parse(bad) { Issue.record("accepted \(bad)") }
+        }
+    }
+
+    @Test func readsTheProjectSuite() throws {
+        let cases = try BenchSuite.load(path: Self.suitePath)
+        #expect(cases.count == 14)
+        let g1 = try #require(cases.first { $0.name == "dcgan_g1_8x4x4x512_to_8x8x256_k5s2" })
+        #expect(g1.inputShape == [8, 4, 4, 512] && g1.filterShape == [5, 5, 256, 512] && g1.strides == [2, 2])
+        #expect(g1.flops == 838_860_800)
+        #expect(cases.filter(\.isLatency).count == 2)
+    }
+
+    @Test func rejectsANewerSuiteVersionAndBadCases() {
+        #expect(throws: BenchSuiteError.self) { try BenchSuite.parse(#"{"version": 2, "cases": []}"#) }
+        #expect(throws: BenchSuiteError.self) { try BenchSuite.parse(#"{"version": 1, "cases": [{"name": "x", "op": "conv9d"}]}"#) }
+        #expect(throws: BenchSuiteError.self) { try BenchSuite.parse("not json") }
+    }
+
+    @Test func findsTheDefaultSuiteFromASubfolder() throws {
+        let root = URL(fileURLWithPath: Self.suitePath).deletingLastPathComponent().deletingLastPathComponent()
+        let found = BenchSuite.defaultPath(currentDirectory: root.appendingPathComponent("Sources/TConvCheck").path, executable: "")
+        #expect(found.map { URL(fileURLWithPath: $0).standardizedFileURL.path } == URL(fileURLWithPath: Self.suitePath).standardizedFileURL.path)
+    }
+
+    /// The sampled check accepts the engine's result and catches a wrong one.
+    @Test func sampledCheckAcceptsTheEngineAndCatchesAnError() throws {
+        let c = BenchCase(name: "t", group: "", kind: "throughput", op: "conv2d_transpose", inputShape: [2, 5, 6, 3],
+                          filterShape: [3, 4, 4, 3], outputShape: [2, 10, 11, 4], strides: [2, 2], rate: 1, padding: "SAME", flops: 1)
+        var rng = SplitMix64(seed: 1)
+        let x = BenchRunner.tensor(shape: c.inputShape, count: 180, dtype: .float32, rng: &rng)
+        let w = BenchRunner.tensor(shape: c.filterShape, count: 144, dtype: .float32, rng: &rng)
+        let op = try #require(TFOp(tfName: c.op))
+        let result = try TFOps.call(op, keywords: [("input", .tensor(x)), ("filters", .tensor(w))] + c.keywords)
+        let good = BenchCheck.sampled(c, x: x, w: w, got: result.tensor, samples: 880, seed: 3)
+        #expect(good.passed, "\(good.message)")
+        let wrong = Tensor(shape: result.tensor.shape, values: result.tensor.doubles.map { $0 + 0.01 }, dtype: .float32)
+        let bad = BenchCheck.sampled(c, x: x, w: w, got: wrong, samples: 100, seed: 3)
+        #expect(!bad.passed)
+    }
+
+    @Test func fullCheckComparesWithTheReference() throws {
+        let c = BenchCase(name: "t", group: "", kind: "latency", op: "atrous_conv2d_transpose", inputShape: [1, 6, 5, 2],
+                          filterShape: [3, 3, 2, 2], outputShape: [1, 6, 5, 2], strides: [1, 1], rate: 2, padding: "SAME", flops: 1)
+        var rng = SplitMix64(seed: 2)
+        let x = BenchRunner.tensor(shape: c.inputShape, count: 60, dtype: .float64, rng: &rng)
+        let w = BenchRunner.tensor(shape: c.filterShape, count: 36, dtype: .float64, rng: &rng)
+        let op = try #require(TFOp(tfName: c.op))
+        let args = try op.bind(positional: [], keywords: [("value", .tensor(x)), ("filters", .tensor(w))] + c.keywords)
+        let plan = try TFOps.plan(op, args)
+        let got = try Engine.run(plan, input: x, filters: w)
+        #expect(try BenchCheck.full(plan: plan, x: x, w: w, got: got, terms: 18).passed)
+        var values = got.doubles
+        values[0] += 1e-6
+        let wrong = Tensor(shape: got.shape, values: values, dtype: .float64)
+        #expect(try !BenchCheck.full(plan: plan, x: x, w: w, got: wrong, terms: 18).passed)
+    }
+}
