@@ -179,6 +179,24 @@ void cterm_end_curses(void) {
 
 int cterm_curses_active(void) { return g_curses_active; }
 
+void cterm_suspend(void) {
+    if (!g_curses_active) return;
+    endwin();
+    fflush(stdout);
+    g_curses_active = 0;            // a signal while stopped must not write the restore sequence
+    cterm_restore_terminal();
+    struct sigaction previous, dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGTSTP, &dfl, &previous);
+    raise(SIGTSTP);                 // stops here until SIGCONT
+    sigaction(SIGTSTP, &previous, NULL);
+    g_curses_active = 1;
+    clearok(curscr, TRUE);
+    doupdate();                     // back to program mode and the alternate screen
+}
+
 int cterm_init_pair(int pair, int fg, int bg) { return init_extended_pair(pair, fg, bg); }
 
 int cterm_set_attr(WINDOW *win, attr_t attrs, int pair) { return wattr_set(win, attrs, 0, &pair); }
@@ -332,6 +350,7 @@ static int queue_pop(void) {
 }
 
 int cterm_rl_queue_length(void) { return g_queue_length; }
+int cterm_rl_pop_byte(void) { return g_queue_length > 0 ? queue_pop() : -1; }
 void cterm_rl_clear_queue(void) { g_queue_head = 0; g_queue_length = 0; }
 int cterm_rl_take_resize(void) { int r = g_rl_resized; g_rl_resized = 0; return r; }
 
@@ -368,6 +387,7 @@ static int command_scroll_up(int count, int key) { (void)count; (void)key; retur
 static int command_scroll_down(int count, int key) { (void)count; (void)key; return g_command ? g_command(CTERM_CMD_SCROLL_DOWN) : 0; }
 static int command_focus_pane(int count, int key) { (void)count; (void)key; return g_command ? g_command(CTERM_CMD_FOCUS_PANE) : 0; }
 static int command_redraw(int count, int key) { (void)count; (void)key; return g_command ? g_command(CTERM_CMD_REDRAW) : 0; }
+static int command_suspend(int count, int key) { (void)count; (void)key; return g_command ? g_command(CTERM_CMD_SUSPEND) : 0; }
 
 static void line_trampoline(char *line) {
     cterm_line_callback handler = g_line_handler;
@@ -408,6 +428,8 @@ void cterm_rl_setup(int curses, WINDOW *input, cterm_void_callback redisplay, ct
         rl_bind_keyseq("\\eOQ", command_focus_pane);
         rl_bind_keyseq("\\e[12~", command_focus_pane);
         rl_bind_key('\f', command_redraw);
+        rl_add_defun("tconv-suspend", command_suspend, -1);
+        rl_bind_key(26, command_suspend);
     }
 }
 

@@ -25,6 +25,26 @@ public enum ColorDepth: String, Equatable, Sendable, CaseIterable {
         }
     }
 
+    /// The deepest depth not beyond what a terminal with `colors` colours can show (curses).
+    public func clamped(toColors colors: Int) -> ColorDepth {
+        switch self {
+        case .direct where colors >= 1 << 24: return .direct
+        case .direct, .ansi256: return colors >= 256 ? .ansi256 : ColorDepth.ansi16.clamped(toColors: colors)
+        case .ansi16: return colors >= 16 ? .ansi16 : ColorDepth.ansi8.clamped(toColors: colors)
+        case .ansi8: return colors >= 8 ? .ansi8 : .mono
+        case .mono: return .mono
+        }
+    }
+
+    /// `%colors VALUE`: a depth, or `auto`/`always`/`never` decided again as at start.
+    static func resolve(setting: String, curses: Bool) -> ColorDepth? {
+        switch setting.lowercased() {
+        case "auto": return ColorEnvironment.current(choice: .auto, curses: curses).depth
+        case "always": return ColorEnvironment.current(choice: .always, curses: curses).depth
+        default: return ColorDepth(setting: setting)
+        }
+    }
+
     public var label: String {
         switch self {
         case .direct: "24-bit colour"
@@ -117,51 +137,14 @@ extension ColorEnvironment {
 
 /// Maps the views' RGB to what each depth can show.
 public enum ColorMapping {
-    /// The xterm-256 index nearest to `c`, from the cube (16-231) or the grey ramp (232-255).
-    public static func index256(_ c: RGB) -> Int {
-        let levels = [0, 95, 135, 175, 215, 255]
-        func nearestLevel(_ v: UInt8) -> Int {
-            var best = 0
-            for i in 1..<levels.count where abs(levels[i] - Int(v)) < abs(levels[best] - Int(v)) { best = i }
-            return best
-        }
-        let r = nearestLevel(c.r), g = nearestLevel(c.g), b = nearestLevel(c.b)
-        let cube = 16 + 36 * r + 6 * g + b
-        let cubeError = distance(c, (levels[r], levels[g], levels[b]))
-        let average = (Int(c.r) + Int(c.g) + Int(c.b)) / 3
-        let greyStep = max(0, min(23, (average - 8 + 5) / 10))
-        let greyValue = 8 + 10 * greyStep
-        let greyError = distance(c, (greyValue, greyValue, greyValue))
-        return greyError < cubeError ? 232 + greyStep : cube
-    }
-
-    /// The ANSI colour (0-7, or 0-15 with `bright`) nearest to `c`.
-    public static func indexANSI(_ c: RGB, bright: Bool) -> Int {
-        let base: [(Int, Int, Int)] = [(0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205),
-                                       (0, 205, 205), (229, 229, 229)]
-        let brights: [(Int, Int, Int)] = [(127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255),
-                                          (255, 0, 255), (0, 255, 255), (255, 255, 255)]
-        let palette = bright ? base + brights : base
-        var best = 0
-        for i in 1..<palette.count where distance(c, palette[i]) < distance(c, palette[best]) { best = i }
-        return best
-    }
-
     /// The colour number curses wants for `c` at `depth` (direct: 0xRRGGBB, nudged off 0-7).
     public static func cursesColor(_ c: RGB, depth: ColorDepth) -> Int {
         switch depth {
         case .direct:
             let value = Int(c.r) << 16 | Int(c.g) << 8 | Int(c.b)
             return value < 8 ? 8 : value
-        case .ansi256: return index256(c)
-        case .ansi16: return indexANSI(c, bright: true)
-        case .ansi8: return indexANSI(c, bright: false)
+        case .ansi256, .ansi16, .ansi8: return Palette.index(c, tier: depth.tier) ?? -1
         case .mono: return -1
         }
-    }
-
-    static func distance(_ c: RGB, _ p: (Int, Int, Int)) -> Int {
-        let dr = Int(c.r) - p.0, dg = Int(c.g) - p.1, db = Int(c.b) - p.2
-        return 2 * dr * dr + 4 * dg * dg + 3 * db * db
     }
 }

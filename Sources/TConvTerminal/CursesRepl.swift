@@ -24,11 +24,16 @@ final class CursesRepl: LineEditorClient {
     var spinnerFrame = 0
     var dirty = (pane: true, status: true, messages: true, input: true)
     var paneHadContent = false
+    /// Where the running statement's echo sits in the message log.
+    var statementMark = 0
+    /// `TCONV_FRAME_STATS=1`: frame count and render times, printed to stderr at exit.
+    let frameStats = ProcessEnvironment.value("TCONV_FRAME_STATS") == "1"
+    var frames = 0
+    var frameTimes: [Double] = []
 
     init(options: TConvOptions, depth: ColorDepth) {
         self.options = options
         screen = CursesScreen(depth: depth, unicode: LocaleSupport.isUTF8)
-        pane.present = options.present
     }
 
     /// Runs until Ctrl-D, `%quit` or a terminating signal. nil when curses could not start.
@@ -37,7 +42,7 @@ final class CursesRepl: LineEditorClient {
         cterm_install_signal_handlers(1)
         guard screen.start(term: term) else { return nil }
         history = HistoryStore.defaultPath(environment: ProcessInfo.processInfo.environment).map { HistoryStore(path: $0) }
-        screen.relayout(paneWanted: false)
+        screen.relayout(paneWanted: false, presenter: options.present)
         LineEditor.setup(curses: true, input: screen.input, client: self)
         cterm_rl_resize(1, Int32(max(screen.width, 1)))
         LineEditor.loadHistory(history)
@@ -45,6 +50,7 @@ final class CursesRepl: LineEditorClient {
         messages.append("tconv \(TConvVersion.string) · \(screen.depth.label) · %help for help · Ctrl-D quits", role: .label)
         loop()
         LineEditor.remove()
+        if frameStats { reportFrameStats() }
         evaluation?.cancel(session)
         screen.stop()
         let signal = cterm_exit_signal()
@@ -63,7 +69,7 @@ final class CursesRepl: LineEditorClient {
             if quitting { return }
             let now = ContinuousClock.now
             if pane.isPlaying && now >= nextFrame {
-                if pane.tick() { dirty.pane = true; dirty.status = true }
+                if pane.tick(now: now) { dirty.pane = true; dirty.status = true }
                 nextFrame = now + .milliseconds(pane.frameInterval ?? 100)
             }
             render()
@@ -73,7 +79,7 @@ final class CursesRepl: LineEditorClient {
     }
 
     func timeout() -> Int32 {
-        if evaluation != nil { return 100 }
+        if evaluation != nil { return 50 }
         if pane.isPlaying {
             let left = nextFrame - ContinuousClock.now
             let ms = Int(left.components.seconds * 1000) + Int(left.components.attoseconds / 1_000_000_000_000_000)
@@ -98,6 +104,7 @@ final class CursesRepl: LineEditorClient {
             return
         }
         if key == 3 { interrupt(); return }
+        if focus == .pane && key == 26 { suspend(); return }
         if focus == .pane { handlePaneKey(key); return }
         guard key >= 0 && key < 256 else { return }
         cterm_rl_push_byte(key)
@@ -122,21 +129,18 @@ final class CursesRepl: LineEditorClient {
     }
 
     func handlePaneKey(_ key: Int32) {
-        if pane.showHelp {
-            pane.showHelp = false
-            dirty.pane = true
-            return
-        }
-        guard let action = PaneKeys.action(for: key) else { beep(); return }
-        switch action {
-        case .back:
+        switch pane.handle(code: key) {
+        case .leave:
             setFocus(.prompt)
-        case .cancel:
-            if !pane.apply(.cancel) { setFocus(.prompt) }
-        default:
-            if !pane.apply(action) { beep() }
-            if pane.isPlaying { nextFrame = ContinuousClock.now }
+        case .unchanged:
+            if PaneKeys.viewKey(key).flatMap({ KeyMap.action(for: $0) }) == nil { beep() }
+        case .redraw:
+            break
+        case .previousMarker, .nextMarker:
+            messages.append("no lesson markers in this session", role: .note)
+            dirty.messages = true
         }
+        if pane.isPlaying { nextFrame = ContinuousClock.now + .milliseconds(pane.frameInterval ?? 100) }
         dirty.pane = true
         dirty.status = true
     }
@@ -155,8 +159,7 @@ final class CursesRepl: LineEditorClient {
             dirty.input = true
             return
         }
-        if pane.isPlaying {
-            _ = pane.apply(.cancel)
+        if pane.stopPlayback() {
             dirty.pane = true
             dirty.status = true
             return
@@ -169,8 +172,14 @@ final class CursesRepl: LineEditorClient {
         dirty.input = true
     }
 
+    /// Ctrl-Z: back to the shell; `fg` returns to the same screen.
+    func suspend() {
+        cterm_suspend()
+        resize()
+    }
+
     func resize() {
-        screen.relayout(paneWanted: !pane.isEmpty)
+        screen.relayout(paneWanted: !pane.isEmpty, presenter: options.present)
         cterm_rl_set_input_window(screen.input)
         if focus == .pane && screen.pane == nil { focus = .prompt }
         cterm_repaint_all()
@@ -194,6 +203,7 @@ final class CursesRepl: LineEditorClient {
         let prompt = continuation ? Prompt.continuation : Prompt.primary
         LineEditor.remove()
         LineEditor.remember(line, in: history)
+        statementMark = messages.count
         messages.append(prompt + line, role: .prompt)
         dirty.messages = true
         if TestHooks.crashEnabled && line.trimmingCharacters(in: .whitespaces) == "%crash" {
@@ -215,8 +225,31 @@ final class CursesRepl: LineEditorClient {
         }
         dirty.input = true
         if quitting { return }
+        // Keys typed while the statement ran belong to whoever has the focus now: a `%show`
+        // followed quickly by `?` means the pane's `?`.
+        while focus == .pane, let key = nextTypeAheadKey() { handlePaneKey(key) }
         LineEditor.install(prompt: continuation ? Prompt.continuation : Prompt.primary)
         feedReadline()
+    }
+
+    /// The next queued key, with the common escape sequences decoded as keypad keys.
+    func nextTypeAheadKey() -> Int32? {
+        let byte = cterm_rl_pop_byte()
+        guard byte >= 0 else { return nil }
+        guard byte == 27, cterm_rl_queue_length() >= 2 else { return byte }
+        let second = cterm_rl_pop_byte()
+        guard second == 91 || second == 79 else { return 27 }   // ESC [ or ESC O
+        let third = cterm_rl_pop_byte()
+        switch third {
+        case 65: return KEY_UP
+        case 66: return KEY_DOWN
+        case 67: return KEY_RIGHT
+        case 68: return KEY_LEFT
+        case 53, 54:
+            _ = cterm_rl_pop_byte()   // the '~'
+            return third == 53 ? KEY_PPAGE : KEY_NPAGE
+        default: return nil
+        }
     }
 
     func show(_ events: [ScriptEvent]) {
@@ -245,15 +278,20 @@ final class CursesRepl: LineEditorClient {
                 quitting = true
             }
         }
+        // A long output starts at the top of the message area, like a pager's first page.
+        let area = screen.layout.messages
+        messages.showFrom(statementMark, width: area.width, height: area.height)
         dirty.messages = true
     }
 
     func applySetting(_ name: String, _ value: String) {
         switch name {
         case "colors":
-            if let depth = ColorDepth(setting: value) {
-                screen.depth = cterm_colors() > 0 ? depth : .mono
-                messages.append("colours: \(screen.depth.label)", role: .note)
+            if let depth = ColorDepth.resolve(setting: value, curses: true) {
+                screen.depth = depth.clamped(toColors: Int(cterm_colors()))
+                let limited = screen.depth != depth ? " (the terminal shows no more)" : ""
+                messages.append("colours: \(screen.depth.label)\(limited)", role: .note)
+                cterm_repaint_all()
                 dirty = (true, true, true, true)
             }
         case "cmap":
@@ -293,6 +331,8 @@ final class CursesRepl: LineEditorClient {
         case Int32(CTERM_CMD_REDRAW):
             cterm_repaint_all()
             dirty = (true, true, true, true)
+        case Int32(CTERM_CMD_SUSPEND):
+            suspend()
         default:
             break
         }
@@ -304,6 +344,24 @@ final class CursesRepl: LineEditorClient {
     // MARK: Drawing
 
     func render() {
+        guard frameStats else { renderFrame(); return }
+        let start = ContinuousClock.now
+        renderFrame()
+        let d = ContinuousClock.now - start
+        frames += 1
+        frameTimes.append(Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000)
+    }
+
+    func reportFrameStats() {
+        let sorted = frameTimes.sorted()
+        guard !sorted.isEmpty else { return }
+        let mean = sorted.reduce(0, +) / Double(sorted.count)
+        let p95 = sorted[min(sorted.count - 1, sorted.count * 95 / 100)]
+        StandardError.write(String(format: "frames: %d, render mean %.2f ms, p95 %.2f ms, max %.2f ms\n",
+                                   sorted.count, mean, p95, sorted.last ?? 0))
+    }
+
+    func renderFrame() {
         if screen.resetPairsIfNeeded() { dirty = (true, true, true, true) }
         if screen.layout.tooSmall {
             drawTooSmall()
@@ -311,13 +369,13 @@ final class CursesRepl: LineEditorClient {
         }
         if dirty.pane, let window = screen.pane {
             werase(window)
-            let renderer = PaneRenderer(colored: screen.depth != .mono, unicode: screen.unicode)
-            screen.draw(renderer.render(pane, width: Int(getmaxx(window)), height: Int(getmaxy(window))), in: window)
+            screen.draw(pane.render(width: Int(getmaxx(window)), height: Int(getmaxy(window)), options: renderOptions),
+                        in: window)
             wnoutrefresh(window)
         }
         if dirty.status, let window = screen.status { drawStatus(window); wnoutrefresh(window) }
         if dirty.messages, let window = screen.messages { drawMessages(window); wnoutrefresh(window) }
-        if screen.resetPairsIfNeeded() { dirty = (true, true, true, true); render(); return }
+        if screen.resetPairsIfNeeded() { dirty = (true, true, true, true); renderFrame(); return }
         if let window = screen.input { drawInput(window); wnoutrefresh(window) }
         doupdate()
         dirty = (false, false, false, false)
@@ -327,46 +385,74 @@ final class CursesRepl: LineEditorClient {
         guard let window = cterm_stdscr() else { return }
         werase(window)
         let lines = ["terminal too small:", "\(screen.width)x\(screen.height), need",
-                     "\(ScreenLayout.minimumWidth)x\(ScreenLayout.minimumHeight).", "Enlarge it, or", "Ctrl-D quits."]
+                     "\(FrontLayout.minimumWidth)x\(FrontLayout.minimumHeight).", "Enlarge it, or", "Ctrl-D quits."]
         for (i, line) in lines.enumerated() where i < screen.height {
-            screen.put(line, in: window, y: i, style: CellStyle(role: .error))
+            screen.put(line, in: window, y: i, style: renderOptions.theme.style(.error))
         }
         wnoutrefresh(window)
         doupdate()
     }
 
+    var renderOptions: RenderOptions { screen.depth.renderOptions(utf8: screen.unicode, presenter: options.present) }
+
     func drawStatus(_ window: Window) {
-        let left = focus == .pane
-            ? " PANE · \(pane.summary) · space play · . , step · g G ends · ? keys · q back"
-            : " tconv · \(pane.isEmpty ? "no view" : pane.summary + " · Tab/F2 pane") · PgUp/PgDn scroll"
-        let right = "\(screen.depth.label)\(options.present ? " · presenter" : "") · Ctrl-D quits "
         let width = Int(getmaxx(window))
-        var text = left
-        let gap = width - text.count - right.count
-        if gap >= 1 { text += String(repeating: " ", count: gap) + right }
-        screen.put(text, in: window, y: 0, style: CellStyle(role: .status))
+        var text: String
+        if focus == .pane {
+            text = " PANE · " + pane.statusLine(width: max(0, width - 9), options: renderOptions)
+        } else {
+            let right = "\(screen.depth.label)\(options.present ? " · presenter" : "") · Ctrl-D quits "
+            var left = " tconv · "
+            if pane.isEmpty {
+                left += "no view · PgUp/PgDn scroll"
+            } else {
+                let view = pane.statusLine(width: max(10, width - left.count - right.count - 14), options: renderOptions)
+                left += view.replacingOccurrences(of: "? keys  Tab view  q prompt", with: "")
+                    .trimmingCharacters(in: .whitespaces) + " · Tab: pane"
+            }
+            text = left
+            let gap = width - text.count - right.count
+            if gap >= 1 { text += String(repeating: " ", count: gap) + right }
+        }
+        screen.put(text, in: window, y: 0, style: renderOptions.theme.style(.status))
     }
 
     func drawMessages(_ window: Window) {
         werase(window)
         let height = Int(getmaxy(window)), width = Int(getmaxx(window))
         let (rows, above, below) = messages.visible(width: width, height: height)
+        // Bottom-aligned, next to the prompt, as in an ordinary terminal.
+        let top = max(0, height - rows.count)
         for (i, row) in rows.enumerated() {
-            screen.put(row.text, in: window, y: i, style: CellStyle(role: row.role))
+            screen.put(row.text, in: window, y: top + i, style: messageStyle(row.role))
         }
         if below > 0 {
-            screen.put("── \(below) more below (PgDn) ──", in: window, y: height - 1, style: CellStyle(role: .status))
+            screen.put("── \(below) more below (PgDn) ──", in: window, y: height - 1, style: renderOptions.theme.style(.status))
         } else if above > 0 && rows.count == height {
             _ = above
         }
     }
 
+    func messageStyle(_ role: StyleRole) -> CellStyle {
+        switch role {
+        case .prompt: return promptStyle
+        case .message: return .plain
+        default: return renderOptions.theme.style(role)
+        }
+    }
+
+    var promptStyle: CellStyle { CellStyle(role: .prompt, foreground: RGB(95, 175, 255), bold: true) }
+
     func drawInput(_ window: Window) {
         werase(window)
         let width = Int(getmaxx(window))
         if let evaluation {
-            spinnerFrame += 1
-            screen.put(evaluation.progressText(session, frame: spinnerFrame / 2), in: window, y: 0, style: CellStyle(role: .note))
+            // Quick statements show nothing; from half a second on, progress and how to cancel.
+            if evaluation.elapsedSeconds >= 0.5 {
+                spinnerFrame += 1
+                screen.put(evaluation.progressText(session, frame: spinnerFrame / 2), in: window, y: 0,
+                           style: renderOptions.theme.style(.note))
+            }
             return
         }
         let prompt = LineEditor.displayPrompt
@@ -382,14 +468,13 @@ final class CursesRepl: LineEditorClient {
         var cells: [(Character, Int, Bool)] = []
         for ch in prompt { cells.append((ch, Int(cterm_string_width(String(ch))), true)) }
         for ch in line { cells.append((ch, max(1, Int(cterm_string_width(String(ch)))), false)) }
-        let promptStyle = CellStyle(role: .prompt)
         for (ch, w, isPrompt) in cells {
             if column >= 0 && column + w <= width {
                 screen.put(String(ch), in: window, y: 0, x: column, style: isPrompt ? promptStyle : .plain, clearRest: false)
             }
             column += w
         }
-        if shift > 0 { screen.put("<", in: window, y: 0, x: 0, style: CellStyle(role: .label), clearRest: false) }
+        if shift > 0 { screen.put("<", in: window, y: 0, x: 0, style: renderOptions.theme.style(.label), clearRest: false) }
         wmove(window, 0, Int32(max(0, min(width - 1, cursorColumn - shift))))
     }
 

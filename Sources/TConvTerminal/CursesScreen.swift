@@ -5,7 +5,7 @@ typealias Window = UnsafeMutablePointer<WINDOW>
 
 /// Where each part of the screen goes: pane above, status line, message area, input line.
 /// Pure arithmetic, tested without curses.
-struct ScreenLayout: Equatable {
+struct FrontLayout: Equatable {
     static let minimumWidth = 30
     static let minimumHeight = 6
 
@@ -13,7 +13,7 @@ struct ScreenLayout: Equatable {
     var pane = Rect(), status = Rect(), messages = Rect(), input = Rect()
     var tooSmall = false
 
-    init(width: Int, height: Int, paneWanted: Bool) {
+    init(width: Int, height: Int, paneWanted: Bool, presenter: Bool = false) {
         guard width >= Self.minimumWidth, height >= Self.minimumHeight else {
             tooSmall = true
             return
@@ -22,7 +22,7 @@ struct ScreenLayout: Equatable {
         var messageRows = height - 2
         var paneRows = 0
         if paneWanted {
-            messageRows = max(2, min(10, height / 4))
+            messageRows = presenter ? 3 : max(3, min(8, height / 5))
             paneRows = height - 2 - messageRows
             if paneRows < 3 { paneRows = 0; messageRows = height - 2 }
         }
@@ -39,7 +39,7 @@ final class CursesScreen {
     private(set) var status: Window?
     private(set) var messages: Window?
     private(set) var input: Window?
-    private(set) var layout = ScreenLayout(width: 0, height: 0, paneWanted: false)
+    private(set) var layout = FrontLayout(width: 0, height: 0, paneWanted: false)
     var depth: ColorDepth
     let unicode: Bool
     private var pairs: [Int64: Int32] = [:]
@@ -65,11 +65,11 @@ final class CursesScreen {
     func stop() { cterm_end_curses() }
 
     /// (Re)creates the windows for the current terminal size.
-    func relayout(paneWanted: Bool) {
+    func relayout(paneWanted: Bool, presenter: Bool) {
         for window in [pane, status, messages, input].compactMap({ $0 }) { delwin(window) }
         pane = nil; status = nil; messages = nil; input = nil
-        layout = ScreenLayout(width: width, height: height, paneWanted: paneWanted)
-        func make(_ r: ScreenLayout.Rect) -> Window? {
+        layout = FrontLayout(width: width, height: height, paneWanted: paneWanted, presenter: presenter)
+        func make(_ r: FrontLayout.Rect) -> Window? {
             r.height > 0 && r.width > 0 ? newwin(Int32(r.height), Int32(r.width), Int32(r.y), Int32(r.x)) : nil
         }
         if layout.tooSmall {
@@ -94,36 +94,18 @@ final class CursesScreen {
         return pairsReset
     }
 
-    /// Attributes and pair for a style at the current depth.
+    /// Attributes and pair for a style at the current depth: TConvView's ANSI renderer decides
+    /// the attributes (so a mono screen and mono text agree), the colours map through `Palette`.
     func attributes(for style: CellStyle) -> (attr_t, Int32) {
+        let a = ANSIRenderer(tier: depth.tier).attributes(of: style)
         var attributes: attr_t = CTERM_A_NORMAL
-        if style.bold { attributes |= CTERM_A_BOLD }
-        if style.reverse { attributes |= CTERM_A_REVERSE }
-        if style.underline { attributes |= CTERM_A_UNDERLINE }
-        var foreground = style.foreground, background = style.background
-        switch style.role {
-        case .error: foreground = foreground ?? RGB(255, 95, 95); attributes |= CTERM_A_BOLD
-        case .note: foreground = foreground ?? RGB(215, 175, 0)
-        case .prompt: foreground = foreground ?? RGB(95, 175, 255); attributes |= CTERM_A_BOLD
-        case .status: attributes |= CTERM_A_REVERSE
-        case .title: attributes |= CTERM_A_BOLD
-        case .input: attributes |= CTERM_A_BOLD
-        case .output: attributes |= CTERM_A_BOLD
-        case .dropped: attributes |= CTERM_A_DIM
-        case .cursor: attributes |= CTERM_A_REVERSE
-        default: break
-        }
-        if depth == .mono {
-            switch style.role {
-            case .input, .output, .cursor: attributes |= CTERM_A_REVERSE
-            case .tap: attributes |= CTERM_A_UNDERLINE
-            default: break
-            }
-            return (attributes, 0)
-        }
-        if foreground == nil && background == nil { return (attributes, 0) }
-        let fg = foreground.map { Int32(ColorMapping.cursesColor($0, depth: depth)) } ?? -1
-        let bg = background.map { Int32(ColorMapping.cursesColor($0, depth: depth)) } ?? -1
+        if a.bold { attributes |= CTERM_A_BOLD }
+        if a.dim { attributes |= CTERM_A_DIM }
+        if a.reverse { attributes |= CTERM_A_REVERSE }
+        if a.underline { attributes |= CTERM_A_UNDERLINE }
+        guard depth != .mono, style.foreground != nil || style.background != nil else { return (attributes, 0) }
+        let fg = style.foreground.map { Int32(ColorMapping.cursesColor($0, depth: depth)) } ?? -1
+        let bg = style.background.map { Int32(ColorMapping.cursesColor($0, depth: depth)) } ?? -1
         return (attributes, pair(fg, bg))
     }
 
@@ -153,8 +135,8 @@ final class CursesScreen {
             for x in 0..<columns {
                 let cell = grid[x, y]
                 let (attributes, pair) = attributes(for: cell.style)
-                var codepoint = cell.text.unicodeScalars.first?.value ?? 32
-                if !unicode && codepoint > 126 { codepoint = Self.asciiFallback(codepoint) }
+                let text = unicode ? cell.text : ANSIRenderer.ascii(cell.text)
+                let codepoint = text.unicodeScalars.first?.value ?? 32
                 _ = cterm_put_char(window, Int32(y), Int32(x), codepoint, attributes, pair)
             }
         }
@@ -166,7 +148,7 @@ final class CursesScreen {
         let width = Int(getmaxx(window))
         cterm_set_attr(window, attributes, pair)
         var line = text
-        if !unicode { line = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value > 126 ? Unicode.Scalar(UInt8(Self.asciiFallback($0.value))) : $0 })) }
+        if !unicode { line = ANSIRenderer.ascii(text) }
         cterm_put_string(window, Int32(y), Int32(x), line, Int32(max(0, width - x)))
         if clearRest {
             if style.role == .status {
@@ -180,17 +162,5 @@ final class CursesScreen {
             }
         }
         cterm_set_attr(window, CTERM_A_NORMAL, 0)
-    }
-
-    static func asciiFallback(_ codepoint: UInt32) -> UInt32 {
-        switch codepoint {
-        case 0x2580, 0x2588, 0x2584: return 35   // half and full blocks -> '#'
-        case 0x2192: return 62                    // → -> '>'
-        case 0x00D7: return 120                   // × -> 'x'
-        case 0x2026: return 46                    // … -> '.'
-        case 0x2502, 0x2503: return 124
-        case 0x2500: return 45
-        default: return 63                        // '?'
-        }
     }
 }

@@ -54,6 +54,22 @@ struct MessageLog {
         return (Array(all[start..<end]), start, back)
     }
 
+    /// Number of logical lines so far (a mark for `showFrom`).
+    var count: Int { lines.count }
+
+    /// After a long output: scroll back so the window starts at logical line `mark` (the
+    /// statement's echo) when everything after it does not fit; the rest is a PgDn away.
+    mutating func showFrom(_ mark: Int, width: Int, height: Int) {
+        guard mark < lines.count, height > 0 else { return }
+        let tail = MessageLog(lines: Array(lines[mark...])).rows(width: width).count
+        scrollBack = max(0, tail - height)
+    }
+
+    private init(lines: [Line]) {
+        self.lines = lines
+        capacity = lines.count
+    }
+
     /// Scrolls by `pages` window heights (positive = back in time).
     mutating func scroll(pages: Int, width: Int, height: Int) {
         let total = rows(width: width).count

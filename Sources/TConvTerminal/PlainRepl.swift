@@ -25,17 +25,29 @@ final class PlainRepl: LineEditorClient {
     /// Lines from a pipe or file.
     func runLines() -> Int32 {
         cterm_install_signal_handlers(0)
+        var lineNumber = 0
+        var pendingSince = 0
         while !quitting, let line = readLine(strippingNewline: true) {
+            lineNumber += 1
             TestHooks.crashIfRequested(line)
             switch session.submit(line) {
             case .needsMore:
+                if pendingSince == 0 { pendingSince = lineNumber }
                 continue
             case .done(let events):
+                pendingSince = 0
                 let outcome = printer.render(events)
                 failed = failed || outcome.failed
                 quitting = outcome.quit
             }
             StandardOutput.flush()
+        }
+        if pendingSince > 0 && !quitting {
+            // End of input inside an open bracket: the statement never ran.
+            failed = true
+            StandardOutput.flush()
+            StandardError.write("\(session.options.sourceName):\(pendingSince):1: error[syntax]: input ended inside an "
+                                + "unfinished statement (started on line \(pendingSince))\n")
         }
         StandardOutput.flush()
         return failed ? ExitStatus.failure : ExitStatus.success

@@ -51,6 +51,7 @@ extension PlainPrinter {
     static func forPipes(_ options: TConvOptions) -> PlainPrinter {
         let environment = ColorEnvironment.current(choice: options.color, curses: false)
         let columns = Int(ProcessEnvironment.value("COLUMNS") ?? "") ?? 80
-        return PlainPrinter(depth: environment.depth, unicode: LocaleSupport.isUTF8, width: max(40, min(columns, 200)))
+        return PlainPrinter(depth: environment.depth, unicode: LocaleSupport.isUTF8, width: max(40, min(columns, 200)),
+                            presenter: options.present)
     }
 }

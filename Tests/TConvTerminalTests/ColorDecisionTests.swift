@@ -41,19 +41,38 @@ import TConvView
         #expect(ColorDepth(setting: "purple") == nil)
     }
 
-    @Test func cubeAndGreyIndices() {
-        #expect(ColorMapping.index256(RGB(0, 0, 0)) == 16)
-        #expect(ColorMapping.index256(RGB(255, 255, 255)) == 231)
-        #expect(ColorMapping.index256(RGB(255, 0, 0)) == 196)
-        #expect(ColorMapping.index256(RGB(128, 128, 128)) == 244)
-        #expect((16...255).contains(ColorMapping.index256(RGB(68, 1, 84))))   // never the themed 0-15
+    /// The curses screen and the ANSI text agree colour for colour (both go through `Palette`),
+    /// and the 256-colour tier never picks the user-themed 0-15.
+    @Test func cursesColoursAgreeWithThePalette() {
+        for c in [RGB(0, 0, 0), RGB(255, 255, 255), RGB(255, 0, 0), RGB(128, 128, 128), RGB(68, 1, 84), RGB(253, 231, 37)] {
+            #expect(ColorMapping.cursesColor(c, depth: .ansi256) == Palette.index256(c))
+            #expect((16...255).contains(ColorMapping.cursesColor(c, depth: .ansi256)))
+            #expect(ColorMapping.cursesColor(c, depth: .ansi16) == Palette.index16(c))
+            #expect(ColorMapping.cursesColor(c, depth: .ansi8) == Palette.index8(c))
+        }
+    }
+
+    @Test func clampedToTheTerminal() {
+        #expect(ColorDepth.direct.clamped(toColors: 256) == .ansi256)
+        #expect(ColorDepth.direct.clamped(toColors: 1 << 24) == .direct)
+        #expect(ColorDepth.ansi256.clamped(toColors: 8) == .ansi8)
+        #expect(ColorDepth.ansi16.clamped(toColors: 16) == .ansi16)
+        #expect(ColorDepth.ansi8.clamped(toColors: 0) == .mono)
+        #expect(ColorDepth.mono.clamped(toColors: 256) == .mono)
+    }
+
+    @Test func depthsMapToTiers() {
+        #expect(ColorDepth.direct.tier == .direct)
+        #expect(ColorDepth.ansi256.tier == .palette256)
+        #expect(ColorDepth.ansi16.tier == .palette16)
+        #expect(ColorDepth.ansi8.tier == .palette8)
+        #expect(ColorDepth.mono.tier == .mono)
     }
 
     @Test func directColourAvoidsTheANSIIndices() {
         #expect(ColorMapping.cursesColor(RGB(0, 0, 0), depth: .direct) == 8)
         #expect(ColorMapping.cursesColor(RGB(0, 0, 7), depth: .direct) == 8)
         #expect(ColorMapping.cursesColor(RGB(1, 2, 3), depth: .direct) == 0x010203)
-        #expect(ColorMapping.cursesColor(RGB(250, 10, 10), depth: .ansi8) == 1)
         #expect(ColorMapping.cursesColor(RGB(250, 10, 10), depth: .mono) == -1)
     }
 }

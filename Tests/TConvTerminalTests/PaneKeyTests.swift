@@ -1,37 +1,63 @@
 import Testing
 import TConvEngine
 import TConvScript
+import TConvView
+import CTerm
 @testable import TConvTerminal
 
 @Suite struct PaneKeyTests {
     func key(_ c: Character) -> Int32 { Int32(c.asciiValue!) }
 
-    @Test func playbackKeysDispatch() {
-        #expect(PaneKeys.action(for: key(" ")) == .playPause)
-        #expect(PaneKeys.action(for: key(".")) == .stepForward)
-        #expect(PaneKeys.action(for: key(",")) == .stepBack)
-        #expect(PaneKeys.action(for: key("g")) == .firstStep)
-        #expect(PaneKeys.action(for: key("G")) == .lastStep)
-        #expect(PaneKeys.action(for: key("+")) == .faster)
-        #expect(PaneKeys.action(for: key("-")) == .slower)
-        #expect(PaneKeys.action(for: key("c")) == .nextChannel)
-        #expect(PaneKeys.action(for: key("C")) == .previousChannel)
-        #expect(PaneKeys.action(for: key("n")) == .toggleNumbers)
-        #expect(PaneKeys.action(for: key("m")) == .nextColorMap)
-        #expect(PaneKeys.action(for: key("?")) == .help)
-        #expect(PaneKeys.action(for: key("q")) == .back)
-        #expect(PaneKeys.action(for: 27) == .back)
-        #expect(PaneKeys.action(for: 9) == .nextView)
-        #expect(PaneKeys.action(for: 3) == .cancel)
-        #expect(PaneKeys.action(for: PaneKeys.keyNextPage) == .nextSlice)
-        #expect(PaneKeys.action(for: PaneKeys.keyUp) == .cursorUp)
-        #expect(PaneKeys.action(for: key("z")) == nil)
+    @Test func cursesCodesBecomeViewKeys() {
+        #expect(PaneKeys.viewKey(KEY_UP) == .up)
+        #expect(PaneKeys.viewKey(KEY_DOWN) == .down)
+        #expect(PaneKeys.viewKey(KEY_LEFT) == .left)
+        #expect(PaneKeys.viewKey(KEY_RIGHT) == .right)
+        #expect(PaneKeys.viewKey(KEY_NPAGE) == .pageDown)
+        #expect(PaneKeys.viewKey(KEY_PPAGE) == .pageUp)
+        #expect(PaneKeys.viewKey(KEY_HOME) == .home)
+        #expect(PaneKeys.viewKey(KEY_END) == .end)
+        #expect(PaneKeys.viewKey(KEY_BTAB) == .backTab)
+        #expect(PaneKeys.viewKey(9) == .tab)
+        #expect(PaneKeys.viewKey(13) == .enter)
+        #expect(PaneKeys.viewKey(27) == .escape)
+        #expect(PaneKeys.viewKey(key(" ")) == .character(" "))
+        #expect(PaneKeys.viewKey(key("G")) == .character("G"))
+        #expect(PaneKeys.viewKey(KEY_F0 + 5) == nil)
     }
 
-    @Test func everyKeyIsBoundOnce() {
-        let keys = PaneKeys.bindings.flatMap(\.keys)
-        #expect(Set(keys).count == keys.count)
-        #expect(PaneKeys.helpLines.count == PaneKeys.bindings.count)
+    @Test func playbackKeysDispatchThroughTheKeyTable() {
+        func action(_ code: Int32) -> ViewAction? { PaneKeys.viewKey(code).flatMap { KeyMap.action(for: $0) } }
+        #expect(action(key(" ")) == .playPause)
+        #expect(action(key(".")) == .stepForward)
+        #expect(action(key(",")) == .stepBack)
+        #expect(action(key("g")) == .firstStep)
+        #expect(action(key("G")) == .lastStep)
+        #expect(action(key("+")) == .faster)
+        #expect(action(key("-")) == .slower)
+        #expect(action(key("c")) == .nextChannel)
+        #expect(action(key("C")) == .previousChannel)
+        #expect(action(key("n")) == .toggleNumbers)
+        #expect(action(key("m")) == .nextColorMap)
+        #expect(action(key("?")) == .help)
+        #expect(action(key("q")) == .leave)
+        #expect(action(27) == .leave)
+        #expect(action(9) == .nextView)
+        #expect(action(KEY_NPAGE) == .nextDepth)
+        #expect(action(KEY_PPAGE) == .previousDepth)
+        #expect(action(KEY_UP) == .cursorUp)
+        #expect(action(key("k")) == .cursorUp)
+    }
+
+    /// Every binding of the key table can be typed on a terminal.
+    @Test func everyBindingIsReachable() {
+        let codes: [Int32] = Array(0...255) + [KEY_UP, KEY_DOWN, KEY_LEFT, KEY_RIGHT, KEY_NPAGE, KEY_PPAGE, KEY_HOME,
+                                               KEY_END, KEY_BTAB, KEY_ENTER, KEY_BACKSPACE]
+        let reachable = Set(codes.compactMap { PaneKeys.viewKey($0) })
+        for binding in KeyMap.bindings {
+            let typed = binding.keys.contains { reachable.contains($0) }
+            #expect(typed, "no terminal key reaches \(binding.action)")
+        }
     }
 
     /// A 1-D transposed conv: 3 inputs, kernel 2, stride 2 -> 6 outputs; 6 steps.
@@ -47,52 +73,54 @@ import TConvScript
                            filters: Tensor(shape: [2, 1, 1], float64: [10, 100]))
     }
 
-    @Test func playbackActionsMoveTheCaption() throws {
+    func status(_ model: PaneModel) -> String { model.statusLine(width: 200, options: RenderOptions(tier: .mono)) }
+
+    @Test func playbackKeysMoveTheStep() throws {
         var model = PaneModel()
         let request = try stepRequest()
-        do { let applied = model.step(request); #expect(applied) }
-        func caption() -> String { if case .steps(let p) = model.content { return p.caption } else { return "" } }
-        #expect(caption().hasPrefix("step 1/6"))
-        do { let applied = model.apply(.stepForward); #expect(applied) }
-        #expect(caption().hasPrefix("step 2/6"))
-        #expect(caption().contains("y[0,1,0] += 100 = 100"))
-        do { let applied = model.apply(.lastStep); #expect(applied) }
-        #expect(caption().hasPrefix("step 6/6"))
-        do { let applied = model.apply(.stepForward); #expect(!applied) }     // at the end
-        do { let applied = model.apply(.stepBack); #expect(applied) }
-        #expect(caption().hasPrefix("step 5/6"))
-        do { let applied = model.apply(.firstStep); #expect(applied) }
-        #expect(caption().hasPrefix("step 1/6"))
-        do { let applied = model.apply(.playPause); #expect(applied) }
-        #expect(model.isPlaying)
-        #expect(model.frameInterval != nil)
-        do { let applied = model.tick(); #expect(applied) }
-        #expect(caption().hasPrefix("step 2/6"))
-        do { let applied = model.apply(.cancel); #expect(applied) }            // Ctrl-C stops a playback
-        #expect(!model.isPlaying)
-        do { let applied = model.apply(.cancel); #expect(!applied) }           // ... and then falls through
-        #expect(model.frameInterval == nil)
+        do { let stepped = model.step(request); #expect(stepped) }
+        #expect(status(model).contains("step 0/6"))
+        _ = model.handle(code: key("."))
+        #expect(status(model).contains("step 1/6"))
+        _ = model.handle(code: key("."))
+        _ = model.handle(code: key(","))
+        #expect(status(model).contains("step 1/6"))
+        _ = model.handle(code: key("G"))
+        #expect(status(model).contains("step 6/6"))
+        _ = model.handle(code: key("g"))
+        #expect(status(model).contains("step 1/6"))
+        #expect(model.handle(code: key("q")) == .leave)
     }
 
-    @Test func playbackStopsAtTheEnd() throws {
+    @Test func playbackRunsOnTheClockAndCtrlCStopsIt() throws {
         var model = PaneModel()
         _ = model.step(try stepRequest())
-        _ = model.apply(.playPause)
-        for _ in 0..<10 { _ = model.tick() }
+        #expect(model.frameInterval == nil)
+        _ = model.handle(code: key(" "))
+        #expect(model.isPlaying)
+        #expect(model.frameInterval != nil)
+        let start = ContinuousClock.now
+        _ = model.tick(now: start)
+        let moved = model.tick(now: start + .seconds(1))
+        #expect(moved)
+        #expect(!status(model).contains("step 0/6"))
+        let stopped = model.stopPlayback()
+        #expect(stopped)
         #expect(!model.isPlaying)
-        _ = model.apply(.playPause)              // play again from the start
-        if case .steps(let p) = model.content { #expect(p.index == 0) }
+        let again = model.stopPlayback()
+        #expect(!again)
     }
 
-    @Test func heatmapRendersAndTogglesNumbers() throws {
+    @Test func showRendersAHeatmap() {
         var model = PaneModel()
+        #expect(model.isEmpty)
         model.show(ShowRequest(name: "y", tensor: Tensor(shape: [1, 2, 3, 1], float64: [0, 1, 2, 3, 4, 5], layout: .nhwc)))
-        let renderer = PaneRenderer(colored: false, unicode: true)
-        let plain = renderer.render(model, width: 60, height: 12).text
-        #expect(plain.contains("y [1,2,3,1] NHWC"))
-        do { let applied = model.apply(.toggleNumbers); #expect(applied) }
-        let numbers = renderer.render(model, width: 60, height: 12).text
-        #expect(numbers.contains("5"))
-        do { let applied = model.apply(.stepForward); #expect(!applied) }
+        #expect(!model.isEmpty)
+        let grid = model.render(width: 60, height: 12, options: RenderOptions(tier: .mono, utf8: false))
+        #expect(grid.text.contains("y"))
+        let mapped = model.setColorMap("viridis")
+        #expect(mapped)
+        let unknown = model.setColorMap("rainbow")
+        #expect(!unknown)
     }
 }

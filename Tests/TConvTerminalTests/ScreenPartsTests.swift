@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct ScreenPartsTests {
     @Test func layoutWithoutPane() {
-        let l = ScreenLayout(width: 80, height: 24, paneWanted: false)
+        let l = FrontLayout(width: 80, height: 24, paneWanted: false)
         #expect(!l.tooSmall)
         #expect(l.pane.height == 0)
         #expect(l.status == .init(y: 0, x: 0, height: 1, width: 80))
@@ -13,7 +13,7 @@ import Testing
 
     @Test(arguments: [(80, 24), (120, 40), (40, 10), (30, 6)])
     func layoutWithPaneTilesTheScreen(width: Int, height: Int) {
-        let l = ScreenLayout(width: width, height: height, paneWanted: true)
+        let l = FrontLayout(width: width, height: height, paneWanted: true)
         #expect(!l.tooSmall)
         #expect(l.pane.height + l.status.height + l.messages.height + l.input.height == height)
         #expect(l.messages.height >= 2)
@@ -22,8 +22,8 @@ import Testing
     }
 
     @Test func tooSmall() {
-        #expect(ScreenLayout(width: 29, height: 24, paneWanted: false).tooSmall)
-        #expect(ScreenLayout(width: 80, height: 5, paneWanted: true).tooSmall)
+        #expect(FrontLayout(width: 29, height: 24, paneWanted: false).tooSmall)
+        #expect(FrontLayout(width: 80, height: 5, paneWanted: true).tooSmall)
     }
 
     @Test func messagesWrapAndScroll() {
@@ -45,6 +45,24 @@ import Testing
         #expect(log.visible(width: 10, height: 5).below == 0)
         log.append("new")
         #expect(log.visible(width: 10, height: 5).rows.last?.text == "new")
+    }
+
+    @Test func longOutputShowsItsFirstPage() {
+        var log = MessageLog()
+        log.append("old")
+        let mark = log.count
+        log.append("tconv> %help")
+        for i in 0..<10 { log.append("help \(i)") }
+        log.showFrom(mark, width: 40, height: 4)
+        let view = log.visible(width: 40, height: 4)
+        #expect(view.rows.first?.text == "tconv> %help")
+        #expect(view.below == 7)
+        var short = MessageLog()
+        let start = short.count
+        short.append("tconv> 1")
+        short.append("1")
+        short.showFrom(start, width: 40, height: 4)
+        #expect(short.visible(width: 40, height: 4).below == 0)
     }
 
     @Test func completionActions() {

@@ -184,6 +184,11 @@ test_prompt_and_statement() {
         check $s "continuation prompt for an open bracket" wait_input $s '^\.\.\.>( )?$'
         type_line $s "2]"
         check $s "the continued statement completes" wait_input $s '^tconv>( )?$'
+        # A multi-line paste arrives in one burst: every line runs, in order.
+        tm send-keys -t $s -l $'pasted = [10,\n20,\n30]\npasted\n'
+        check $s "a multi-line paste runs every line" wait_for $s '^\[10, 20, 30\]$'
+        type_line $s '>>> 7 * 6'
+        check $s "a pasted '>>> ' prefix is stripped" wait_for $s '^42$'
     fi
     keys $s C-d
     check $s "Ctrl-D exits and restores the terminal" restored $s
@@ -280,7 +285,7 @@ test_show() {
         wait_input $s '^tconv>( )?$' 10
         type_line $s 'hm = tf.reshape(tf.range(64.), [1, 8, 8, 1])'
         type_line $s '%show hm'
-        check $s "%show draws a heatmap ($term)" wait_for $s 'hm'
+        check $s "%show draws a heatmap and focuses the pane ($term)" wait_for $s 'PANE'
         check $s "%show uses 256-colour codes ($term)" wait_colors $s '(38|48);5;[0-9]+'
         keys $s '?'
         check $s "? lists the pane keys ($term)" wait_for $s 'play / pause'
@@ -312,24 +317,62 @@ test_step() {
     type_line $s 'sx = tf.reshape(tf.range(1., 5.), [1, 4, 1])'
     type_line $s 'sw = tf.ones([3, 2, 1])'
     type_line $s '%step tf.nn.conv1d_transpose(sx, sw, output_shape=[1, 8, 2], strides=2, padding="SAME")'
-    check $s "%step shows step 1" wait_for $s 'step 1/[0-9]+'
-    local total
-    total=$(screen $s | grep -oE 'step 1/[0-9]+' | head -n 1 | cut -d/ -f2)
+    check $s "%step shows the trace in the pane" wait_for $s 'PANE .*step [0-9]+/[0-9]+'
+    local total first
+    total=$(screen $s | grep -oE 'step [0-9]+/[0-9]+' | head -n 1 | cut -d/ -f2)
+    first=$(screen $s | grep -oE 'step [0-9]+/[0-9]+' | head -n 1 | sed 's/step //; s,/.*,,')
     keys $s .
-    check $s "'.' steps forward" wait_for $s 'step 2/'
+    check $s "'.' steps forward" wait_for $s "step $((first + 1))/$total"
+    keys $s .
+    wait_for $s "step $((first + 2))/$total"
     keys $s ,
-    check $s "',' steps back" wait_for $s 'step 1/'
+    check $s "',' steps back" wait_for $s "step $((first + 1))/$total"
     keys $s G
     check $s "'G' goes to the last step" wait_for $s "step $total/$total"
     keys $s g
-    check $s "'g' goes to the first step" wait_for $s 'step 1/'
+    check $s "'g' goes to the first step" wait_for $s "step 1/$total"
     keys $s Space
-    check $s "space plays" wait_for $s 'step ([2-9]|[1-9][0-9]+)/' 5
+    check $s "space plays" wait_for $s "step ([2-9]|[1-9][0-9]+)/$total" 5
     keys $s C-c
     keys $s q
     check $s "q returns to the prompt from playback" wait_input $s '^tconv>( )?$'
     keys $s C-d
     check $s "terminal restored after a playback" restored $s
+    finish $s
+}
+
+test_color_choices() {
+    needs_language "colour choices" || return 0
+    local s=nocolor
+    start $s 100 30 tmux-256color NO_COLOR=1
+    wait_input $s '^tconv>( )?$' 10
+    type_line $s '%show tf.reshape(tf.range(64.), [1, 8, 8, 1])'
+    wait_for $s 'PANE'
+    if screen_colors $s | grep -qE '\[[0-9;]*(38|48);[25];'; then
+        fail "NO_COLOR: no colour codes" "colour codes on screen" $s
+    else
+        pass "NO_COLOR: no colour codes"
+    fi
+    check $s "NO_COLOR: the heatmap uses the ASCII ramp" wait_for $s '[@%#*+=]{4}'
+    keys $s q
+    type_line $s '%colors 256'
+    type_line $s '%show tf.reshape(tf.range(64.), [1, 8, 8, 1])'
+    check $s "%colors 256 switches colour on" wait_colors $s '(38|48);5;[0-9]+'
+    keys $s q C-d
+    restored $s >/dev/null
+    finish $s
+    s=clocale
+    start $s 100 30 tmux-256color LC_ALL=C
+    wait_input $s '^tconv>( )?$' 10
+    type_line $s '%show tf.reshape(tf.range(64.), [1, 8, 8, 1])'
+    wait_for $s 'PANE'
+    if screen $s | LC_ALL=C grep -q $'[\x80-\xff]'; then
+        fail "C locale: only ASCII on screen" "non-ASCII characters drawn" $s
+    else
+        pass "C locale: only ASCII on screen"
+    fi
+    keys $s q C-d
+    restored $s >/dev/null
     finish $s
 }
 
@@ -436,7 +479,15 @@ test_plain() {
     # No terminal at all: lines from a pipe, errors on stderr, exit 1 on a failed statement.
     local out rc
     out=$(printf '%s\n' 'this is not valid ((' | "$BIN" 2>&1 >/dev/null); rc=$?
-    if [ $rc -eq 1 ] && printf '%s' "$out" | grep -q 'error\['; then pass "piped input: errors on stderr, exit 1"; else fail "piped input: errors on stderr, exit 1" "status $rc, stderr: $out"; fi
+    if [ $rc -eq 1 ] && printf '%s' "$out" | grep -q 'error\['; then pass "piped input ending inside a statement: error on stderr, exit 1"; else fail "piped input ending inside a statement: error on stderr, exit 1" "status $rc, stderr: $out"; fi
+    if needs_language "piped input: a failed statement gives exit 1"; then
+        out=$(printf '%s\n' 'a = 1' 'no_such_name_xyz + 1' 'a' | "$BIN" 2>&1); rc=$?
+        if [ $rc -eq 1 ] && printf '%s' "$out" | grep -q 'error\[' && printf '%s' "$out" | grep -qx '1'; then
+            pass "piped input: a failed statement gives exit 1, the rest still runs"
+        else
+            fail "piped input: a failed statement gives exit 1, the rest still runs" "status $rc: $out"
+        fi
+    fi
     out=$("$BIN" --bogus 2>&1); rc=$?
     if [ $rc -eq 2 ] && printf '%s' "$out" | grep -q "unknown option"; then pass "usage error: exit 2"; else fail "usage error: exit 2" "status $rc: $out"; fi
     needs_language "run reports errors with a place" || return 0
@@ -453,7 +504,7 @@ test_plain() {
     fi
 }
 
-for t in prompt_and_statement completion history ctrl_c show step resize sizes exit_paths plain; do
+for t in prompt_and_statement completion history ctrl_c show step color_choices resize sizes exit_paths plain; do
     if selected "$t"; then "test_$t"; fi
 done
 

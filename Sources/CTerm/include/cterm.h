@@ -66,6 +66,9 @@ static const attr_t CTERM_A_STANDOUT = A_STANDOUT;
 int cterm_start_curses(const char *term);
 /// endwin, restore termios, replay what was written to stderr meanwhile. Idempotent.
 void cterm_end_curses(void);
+/// Ctrl-Z: leaves curses (main screen, shell's terminal modes), stops the process with SIGTSTP,
+/// and on SIGCONT returns to curses (the caller repaints everything).
+void cterm_suspend(void);
 /// 1 between cterm_start_curses and cterm_end_curses.
 int cterm_curses_active(void);
 /// init_extended_pair with the colour numbers of the current tier (-1 = terminal default).
@@ -110,6 +113,7 @@ enum {
     CTERM_CMD_SCROLL_DOWN = 3,
     CTERM_CMD_FOCUS_PANE = 4, // F2
     CTERM_CMD_REDRAW = 5,     // Ctrl-L
+    CTERM_CMD_SUSPEND = 6,    // Ctrl-Z
 };
 typedef void (*cterm_line_callback)(char *line);   // line is NULL on EOF (Ctrl-D on an empty line)
 typedef void (*cterm_void_callback)(void);
@@ -130,6 +134,8 @@ void cterm_rl_push_byte(int byte);
 /// Feeds queued bytes to readline while a handler is installed. Returns bytes consumed.
 int cterm_rl_feed_queue(void);
 int cterm_rl_queue_length(void);
+/// Takes the oldest queued byte, -1 when none (type-ahead meant for the pane).
+int cterm_rl_pop_byte(void);
 void cterm_rl_clear_queue(void);
 /// Non-curses: one rl_callback_read_char from stdin.
 void cterm_rl_read_char(void);
