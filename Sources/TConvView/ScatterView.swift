@@ -50,12 +50,14 @@ public enum ScatterView {
         let theme = options.theme
         var y = 0
         let header = StepPanels.header(m, options: options)
-        let headerLines = height >= 16 ? 3 : (height >= 10 ? 2 : 1)
+        // Presenter mode gives the rows to the panels: the call only, and one caption line
+        // (the status line still shows the step number).
+        let headerLines = options.presenter ? 1 : (height >= 16 ? 3 : (height >= 10 ? 2 : 1))
         for (n, line) in header.prefix(headerLines).enumerated() {
             grid.put(line, x: 0, y: y, style: theme.style(n == 0 ? .title : .dim), limit: width, ellipsis: "~")
             y += 1
         }
-        let captionLines = 2
+        let captionLines = options.presenter ? 1 : 2
         let g = m.geometry
         let h = highlights(state, m)
         let shown = state.displayedChannels
@@ -103,7 +105,9 @@ public enum ScatterView {
         y = min(y + min(bodyHeight, used.height) + 1, height - captionLines)
         let caption = captionLine(state, m, options: options)
         grid.put(caption, x: 0, y: y, style: theme.style(.label), limit: width, ellipsis: "~")
-        grid.put(progressLine(state, m, options: options), x: 0, y: y + 1, style: theme.style(.dim), limit: width, ellipsis: "~")
+        if captionLines > 1 {
+            grid.put(progressLine(state, m, options: options), x: 0, y: y + 1, style: theme.style(.dim), limit: width, ellipsis: "~")
+        }
         return grid
     }
 

@@ -28,14 +28,14 @@ public struct ScreenLayout: Sendable, Equatable {
     /// Rows reserved for the input line (drawn by the terminal layer).
     public let input: Rect
 
-    /// The layout of a `width` x `height` terminal. `messageLines` defaults to 2-4 by height (2 in
+    /// The layout of a `width` x `height` terminal. `messageLines` defaults to 2-4 by height (1 in
     /// presenter mode, which gives the pane every row it can).
     public init(width: Int, height: Int, presenter: Bool = false, messageLines: Int? = nil, inputLines: Int = 1) {
         self.width = max(0, width)
         self.height = max(0, height)
         tooSmall = width < ScreenLayout.minimumWidth || height < ScreenLayout.minimumHeight
         let inputRows = max(1, inputLines)
-        var messageRows = messageLines ?? (presenter ? 2 : (height >= 40 ? 4 : (height >= 24 ? 3 : 2)))
+        var messageRows = messageLines ?? (presenter ? 1 : (height >= 40 ? 4 : (height >= 24 ? 3 : 2)))
         messageRows = max(0, min(messageRows, max(0, height - inputRows - 1 - 4)))
         let paneRows = max(0, height - inputRows - messageRows - 1)
         pane = Rect(x: 0, y: 0, width: width, height: paneRows)
