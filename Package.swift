@@ -18,7 +18,7 @@ let package = Package(
         // Tensors, the TF ops, shape solver, kernels, scatter traces. Standard library only.
         .target(name: "TConvEngine", swiftSettings: engineSettings),
         // The REPL language: lexer, parser, evaluator, builtins, printing, .npy and session files.
-        .target(name: "TConvScript", dependencies: ["TConvEngine"]),
+        .target(name: "TConvScript", dependencies: ["TConvEngine"], exclude: ["README.md"]),
         // Curses-free drawing into a cell grid: heatmaps, colour maps, step frames.
         .target(name: "TConvView", dependencies: ["TConvEngine"]),
         // Conformance (golden files) and benchmark runners.
@@ -36,10 +36,9 @@ let package = Package(
         .executableTarget(name: "tconv", dependencies: ["TConvTerminal", "TConvScript", "TConvCheck", "TConvEngine"]),
 
         .testTarget(name: "TConvEngineTests", dependencies: ["TConvEngine"], swiftSettings: engineSettings),
-        .testTarget(name: "TConvCheckTests", dependencies: ["TConvCheck", "TConvEngine"],
-                    resources: []),
-        .testTarget(name: "TConvScriptTests", dependencies: ["TConvScript", "TConvEngine", "TConvCheck"]),
-        .testTarget(name: "TConvViewTests", dependencies: ["TConvView", "TConvEngine"]),
+        .testTarget(name: "TConvCheckTests", dependencies: ["TConvCheck", "TConvEngine"]),
+        .testTarget(name: "TConvScriptTests", dependencies: ["TConvScript", "TConvEngine", "TConvCheck"], exclude: ["Scripts"]),
+        .testTarget(name: "TConvViewTests", dependencies: ["TConvView", "TConvEngine"], exclude: ["Snapshots", "tools"]),
         .testTarget(name: "TConvTerminalTests", dependencies: ["TConvTerminal"]),
     ],
     swiftLanguageModes: [.v6]
