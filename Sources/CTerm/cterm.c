@@ -354,12 +354,42 @@ int cterm_rl_pop_byte(void) { return g_queue_length > 0 ? queue_pop() : -1; }
 void cterm_rl_clear_queue(void) { g_queue_head = 0; g_queue_length = 0; }
 int cterm_rl_take_resize(void) { int r = g_rl_resized; g_rl_resized = 0; return r; }
 
+// Readline 8.2's callback mode crashes (NULL dereference in rl_callback_read_char) when an
+// incremental search is ended by the prefix key C-x and the key after it is unbound in the C-x
+// keymap (C-r C-x SPC c). Ending the search first with C-j (an isearch terminator: it keeps the
+// found line and runs nothing) and then delivering C-x avoids that path.
+static int g_injected = -1;
+
+static int filter_byte(int c) {
+    if (c == 0x18 && RL_ISSTATE(RL_STATE_ISEARCH)) {
+        g_injected = c;
+        return '\n';
+    }
+    return c;
+}
+
+static int take_injected(void) {
+    int c = g_injected;
+    g_injected = -1;
+    return c;
+}
+
+// Plain mode: readline's own byte source, filtered.
+static int plain_getc(FILE *stream) {
+    if (g_injected >= 0) return take_injected();
+    int c = rl_getc(stream);
+    return c == EOF ? c : filter_byte(c);
+}
+
+static int pop_filtered(void) { return filter_byte(queue_pop()); }
+
 // Curses mode: readline reads bytes that the main loop took from wgetch. If it wants one more
 // (an unfinished key sequence), wait for it here.
 static int curses_getc(FILE *unused) {
     (void)unused;
+    if (g_injected >= 0) return take_injected();
     for (;;) {
-        if (g_queue_length > 0) return queue_pop();
+        if (g_queue_length > 0) return pop_filtered();
         wtimeout(g_input, 100);
         int c = wgetch(g_input);
         if (c == KEY_RESIZE) { g_rl_resized = 1; continue; }
@@ -372,7 +402,7 @@ static int curses_getc(FILE *unused) {
 }
 
 static int curses_input_available(void) {
-    if (g_queue_length > 0) return 1;
+    if (g_queue_length > 0 || g_injected >= 0) return 1;
     int microseconds = rl_set_keyboard_input_timeout(-1);
     wtimeout(g_input, microseconds / 1000);
     int c = wgetch(g_input);
@@ -414,6 +444,8 @@ void cterm_rl_setup(int curses, WINDOW *input, cterm_void_callback redisplay, ct
         rl_redisplay_function = redisplay;
         if (null_stream) rl_outstream = null_stream;
         rl_instream = stdin;
+    } else {
+        rl_getc_function = plain_getc;
     }
     rl_initialize();
     rl_add_defun("tconv-complete", command_complete, -1);
@@ -453,16 +485,19 @@ int cterm_rl_installed(void) { return g_rl_installed; }
 
 int cterm_rl_feed_queue(void) {
     int consumed = 0;
-    while (g_rl_installed && g_queue_length > 0) {
-        int before = g_queue_length;
+    while (g_rl_installed && (g_queue_length > 0 || g_injected >= 0)) {
+        int before = g_queue_length, injected = g_injected;
         rl_callback_read_char();
         consumed += before - g_queue_length;
-        if (before == g_queue_length) break;   // nothing taken: avoid spinning
+        if (before == g_queue_length && injected == g_injected) break;   // nothing taken: avoid spinning
     }
     return consumed;
 }
 
-void cterm_rl_read_char(void) { if (g_rl_installed) rl_callback_read_char(); }
+void cterm_rl_read_char(void) {
+    if (g_rl_installed) rl_callback_read_char();
+    while (g_rl_installed && g_injected >= 0) rl_callback_read_char();
+}
 
 const char *cterm_rl_line(void) { return rl_line_buffer ? rl_line_buffer : ""; }
 int cterm_rl_point(void) { return rl_point; }
