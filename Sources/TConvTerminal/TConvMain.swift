@@ -1,3 +1,19 @@
+// TConvTerminal, the front ends of tconv: the full-screen REPL (ncursesw + GNU readline's callback interface in one
+// screen), the plain REPL (readline without curses, or bare lines from a pipe), `tconv run` / `-c`,
+// and the command-line parser that `main.swift` hands argv to.
+//
+// - Depends on: CTerm (the only module that imports it), TConvScript (`ScriptSession`, the events),
+//   TConvView (`ViewState`, `KeyMap`, renderers, `ANSIRenderer`, `Palette`), TConvCheck (golden, bench).
+// - One event loop on the main thread (`CursesRepl.loop`): `wtimeout` blocking when idle, short
+//   while a trace plays or a statement runs. Statements run on a worker thread (`Evaluation`) with
+//   the async signals blocked, so Ctrl-C, SIGTERM and resizes always reach the loop.
+// - Views draw into a `Grid`; `CursesScreen.draw` is the only place cells become curses calls, with
+//   colour pairs allocated once per (fg, bg) and never recoloured while on screen.
+// - The terminal is restored on every exit path: `cterm_end_curses` (normal, atexit), the loop's
+//   signal flags (SIGTERM/SIGHUP re-raised after restoring), and CTerm's crash handler.
+// - Pure parts are unit tested (`CommandLineParser`, `ColorEnvironment.depth`, `HistoryStore`,
+//   `MessageLog`, `Completion`, `FrontLayout`, `PaneModel`); the rest by `Tests/e2e/run.sh` in tmux.
+
 import CTerm
 import Foundation
 import TConvCheck

@@ -94,6 +94,8 @@ void cterm_install_signal_handlers(int catch_interrupts);
 void cterm_save_terminal(void);
 /// Restores the saved termios (TCSADRAIN). Safe to call more than once.
 void cterm_restore_terminal(void);
+/// Number of SIGINTs not yet taken (does not reset).
+int cterm_interrupts_pending(void);
 /// Number of SIGINTs since the last call (resets it).
 int cterm_take_interrupts(void);
 /// The terminating signal received (SIGTERM, SIGHUP, SIGQUIT), or 0.
