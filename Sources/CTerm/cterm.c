@@ -75,6 +75,13 @@ void cterm_save_terminal(void) {
     if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &g_saved_termios) == 0) g_have_termios = 1;
 }
 
+void cterm_set_echo(int on) {
+    struct termios t;
+    if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &t) != 0) return;
+    if (on) t.c_lflag |= ECHO; else t.c_lflag &= ~(tcflag_t)ECHO;
+    tcsetattr(STDIN_FILENO, TCSANOW, &t);
+}
+
 void cterm_restore_terminal(void) {
     if (g_have_termios) tcsetattr(STDIN_FILENO, TCSADRAIN, &g_saved_termios);
 }

@@ -15,7 +15,8 @@ final class PlainRepl: LineEditorClient {
     var continuation = false
     var evaluation: Evaluation?
     var history: HistoryStore?
-    var progressShown = false
+    /// Columns of the progress line on screen (0: none).
+    var progressWidth = 0
 
     init(options: TConvOptions) {
         self.options = options
@@ -70,8 +71,11 @@ final class PlainRepl: LineEditorClient {
                     finish(result)
                 } else {
                     if evaluation.elapsedSeconds > 1 {
-                        StandardError.write("\r" + evaluation.progressText(session, frame: Int(evaluation.elapsedSeconds * 4)) + "\u{1B}[K")
-                        progressShown = true
+                        // Plain "\r" and padding, no escape codes: this may be a dumb terminal.
+                        let text = evaluation.progressText(session, frame: Int(evaluation.elapsedSeconds * 4))
+                        let pad = String(repeating: " ", count: max(0, progressWidth - text.count))
+                        StandardError.write("\r" + text + pad)
+                        progressWidth = max(progressWidth, text.count)
                     }
                     usleep(50_000)
                 }
@@ -94,6 +98,8 @@ final class PlainRepl: LineEditorClient {
     func interrupt() {
         if let evaluation {
             evaluation.cancel(session)
+            clearProgress()
+            StandardError.write("^C\n")
             return
         }
         session.cancelPendingInput()
@@ -121,15 +127,14 @@ final class PlainRepl: LineEditorClient {
         LineEditor.remember(line, in: history)
         TestHooks.crashIfRequested(line)
         StandardOutput.flush()
+        cterm_set_echo(0)
         evaluation = Evaluation.start(session, line: line)
     }
 
     func finish(_ result: SubmitResult) {
         evaluation = nil
-        if progressShown {
-            StandardError.write("\r\u{1B}[K")
-            progressShown = false
-        }
+        cterm_set_echo(1)
+        clearProgress()
         switch result {
         case .needsMore:
             continuation = true
@@ -140,6 +145,12 @@ final class PlainRepl: LineEditorClient {
         }
         StandardOutput.flush()
         if !quitting { LineEditor.install(prompt: continuation ? Prompt.continuation : Prompt.primary) }
+    }
+
+    func clearProgress() {
+        guard progressWidth > 0 else { return }
+        StandardError.write("\r" + String(repeating: " ", count: progressWidth) + "\r")
+        progressWidth = 0
     }
 
     func command(_ command: Int32) {

@@ -76,7 +76,21 @@ start() {
 screen() { tm capture-pane -p -t "$1"; }
 screen_colors() { tm capture-pane -p -e -N -t "$1"; }
 input_line() { screen "$1" | tail -n 1; }
-tconv_pid() { pgrep -P "$(tm display -p -t "$1" '#{pane_pid}')" | head -n 1; }
+# The tconv process: the child of the pane's wrapper shell (read from /proc: no pgrep needed).
+tconv_pid() {
+    local parent stat rest
+    parent=$(tm display -p -t "$1" '#{pane_pid}')
+    for stat in /proc/[0-9]*/stat; do
+        rest=$(cat "$stat" 2>/dev/null) || continue
+        rest=${rest##*) }                # fields after the command name
+        set -- $rest
+        if [ "$2" = "$parent" ]; then
+            stat=${stat#/proc/}
+            echo "${stat%/stat}"
+            return 0
+        fi
+    done
+}
 
 # wait_for NAME REGEX [SECONDS]: polls the screen every 50 ms.
 wait_for() {
@@ -208,7 +222,13 @@ test_completion() {
     wait_input $s '^tconv>( )?$'
     keys $s -l 'tf.nn.conv2d_transpose(x, w, stri'
     keys $s Tab
-    check $s "Tab completes strides=" wait_input $s 'stri(des)?=' 
+    check $s "Tab completes strides=" wait_input $s 'strides='
+    keys $s C-c
+    : >"$WORK/zfile_for_completion.tconv"
+    keys $s -l "%load $WORK/zfile_for"
+    keys $s Tab
+    check $s "Tab completes a file name after %load" wait_input $s 'zfile_for_completion\.tconv'
+
     keys $s C-c C-d
     restored $s >/dev/null
     finish $s
@@ -347,6 +367,16 @@ test_step() {
     keys $s Space
     check $s "space plays" wait_for $s "step ([2-9]|[1-9][0-9]+)/$total" 5
     keys $s C-c
+    wait_for $s 'PANE .*step [0-9]+/' 5
+    local before after
+    before=$(screen $s | grep -oE 'PANE .*step [0-9]+/' | head -n 1)
+    sleep 0.6   # a negative check: playback must not move any more
+    after=$(screen $s | grep -oE 'PANE .*step [0-9]+/' | head -n 1)
+    if [ -n "$before" ] && [ "$before" = "$after" ] && ! screen $s | grep -q 'playing'; then
+        pass "Ctrl-C stops the playback"
+    else
+        fail "Ctrl-C stops the playback" "before '$before', after '$after'" $s
+    fi
     keys $s q
     check $s "q returns to the prompt from playback" wait_input $s '^tconv>( )?$'
     keys $s C-d
@@ -493,8 +523,28 @@ test_plain() {
     keys $s -l 'abc'
     keys $s C-c
     check $s "Ctrl-C in plain mode cancels the line" wait_for $s '\^C'
+    if [ "$LANGUAGE" = 1 ]; then
+        type_line $s 'big = tf.random.normal([1, 512, 512, 64], seed=1)'
+        type_line $s 'wbig = tf.random.normal([5, 5, 64, 64], seed=2)'
+        type_line $s 'ybig = tf.nn.conv2d_transpose(big, wbig, output_shape=[1, 1024, 1024, 64], strides=2, padding="SAME")'
+        if wait_for $s 'computing' 20; then
+            keys $s C-c
+            check $s "plain mode: Ctrl-C cancels a long computation" wait_for $s 'cancel' 10
+            type_line $s '6 * 7'
+            check $s "plain mode: the session survives the cancel" wait_for $s '^42$'
+        else
+            fail "plain mode: Ctrl-C cancels a long computation" "no progress shown" $s
+        fi
+    fi
     keys $s C-d
     check $s "plain mode restores the terminal" restored $s
+    finish $s
+    s=plain-term
+    start $s 100 30 dumb
+    wait_for $s '^tconv>( )?$' 30
+    keys $s -l 'typed but not entered'
+    kill -TERM "$(tconv_pid $s)"
+    check $s "plain mode: SIGTERM restores the terminal" restored $s
     finish $s
     s=plain-flag
     start $s 100 30 xterm-256color -- --plain

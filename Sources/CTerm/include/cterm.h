@@ -92,6 +92,9 @@ int cterm_curx(WINDOW *win);
 void cterm_install_signal_handlers(int catch_interrupts);
 /// Records the current termios of fd 0 as the state to restore on every exit path.
 void cterm_save_terminal(void);
+/// Plain mode while a statement runs: typed-ahead keys are not echoed by the terminal (readline
+/// shows them when it reads them). Signals (Ctrl-C) keep working.
+void cterm_set_echo(int on);
 /// Restores the saved termios (TCSADRAIN). Safe to call more than once.
 void cterm_restore_terminal(void);
 /// Number of SIGINTs not yet taken (does not reset).
