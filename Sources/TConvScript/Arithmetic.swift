@@ -161,7 +161,7 @@ enum Arithmetic {
         let (a, b, kind, flavor) = try operands(op, left, right, span: span, interpreter: interpreter)
         let outKind: ElementKind
         switch op {
-        case "/": outKind = kind.isFloat ? kind : .float64
+        case "/": outKind = kind.isFloat ? kind : (flavor == .torch ? .float32 : .float64)
         default: outKind = kind == .bool && op != "*" ? (op == "+" ? .bool : .int64) : kind
         }
         if op == "-" && a.kind == .bool && b.kind == .bool {
@@ -202,7 +202,26 @@ enum Arithmetic {
             let other = try toKind(otherValue, tensor.kind, span: span, interpreter: interpreter)
             return leftTF ? (tensor, other, tensor.kind, .tf) : (other, tensor, tensor.kind, .tf)
         }
-        // numpy: promotion, with Python scalars weak (NEP 50).
+        // PyTorch: numpy's promotion, but a Python float meeting an int tensor gives the default
+        // float dtype (float32), and the result is a torch tensor.
+        if left.arrayFlavor == .torch || right.arrayFlavor == .torch {
+            let (a, b, kind, _) = try numpyOperands(left, right, span: span, interpreter: interpreter)
+            var torchKind = kind
+            switch (left.arrayKind, right.arrayKind) {
+            case (let l?, let r?) where l.isFloat != r.isFloat:
+                torchKind = l.isFloat ? l : r  // an int tensor meeting a float tensor takes the float's dtype
+            case (let k?, nil) where !k.isFloat && right.isPythonFloat, (nil, let k?) where !k.isFloat && left.isPythonFloat:
+                torchKind = .float32
+            default: break
+            }
+            return (a, b, torchKind, .torch)
+        }
+        return try numpyOperands(left, right, span: span, interpreter: interpreter)
+    }
+
+    /// numpy: promotion, with Python scalars weak (NEP 50).
+    private static func numpyOperands(_ left: Value, _ right: Value, span: Span,
+                                      interpreter: Interpreter) throws(ScriptError) -> (ArrayValue, ArrayValue, ElementKind, Flavor) {
         switch (left, right) {
         case (.array(let l), .array(let r)):
             return (l, r, Convert.promote(l.kind, r.kind), .numpy)
@@ -326,6 +345,9 @@ extension Value {
         default: return nil
         }
     }
+
+    /// A Python float literal value (not an int, not an array).
+    var isPythonFloat: Bool { if case .float = self { return true } else { return false } }
 
     /// The flavor of an array value, nil for anything else.
     var arrayFlavor: Flavor? {

@@ -110,8 +110,17 @@ enum ArrayMethods {
     /// The attribute names, for help and completion.
     static let attributes = ["shape", "dtype", "ndim", "size", "T"]
     static let methods = ["numpy", "reshape", "astype", "transpose", "flatten", "sum", "max", "min", "mean", "tolist"]
+    /// Methods only PyTorch tensors have (`transpose(d0, d1)` swaps two axes on them).
+    static let torchMethods = ["permute", "size", "dim", "numel", "float", "double", "long", "to", "view", "unsqueeze", "squeeze",
+                               "item", "detach", "contiguous", "clone", "cpu"]
+
+    /// The attributes and methods of arrays of one flavor (for completion).
+    static func names(for flavor: Flavor) -> [String] {
+        attributes + methods + (flavor == .torch ? torchMethods : [])
+    }
 
     static func attribute(_ a: ArrayValue, _ name: String, span: Span, interpreter: Interpreter) throws(ScriptError) -> Value {
+        if a.flavor == .torch && name == "size" { return .method(a, name) }  // PyTorch's size() is a method
         switch name {
         case "shape": return .tuple(a.shape.map { .int(Int64($0)) })
         case "dtype": return .dtype(a.kind, a.flavor)
@@ -119,10 +128,12 @@ enum ArrayMethods {
         case "size": return .int(Int64(a.count))
         case "T": return .array(try ArrayFunctions.transpose(a, nil, span: span))
         case _ where methods.contains(name): return .method(a, name)
+        case _ where a.flavor == .torch && torchMethods.contains(name): return .method(a, name)
         default:
             var notes = [String]()
-            if let guess = closestName(to: name, in: attributes + methods) { notes.append("did you mean '.\(guess)'?") }
-            throw .type("'\(a.flavor == .tf ? "Tensor" : "ndarray")' object has no attribute '\(name)'", span, notes: notes)
+            if let guess = closestName(to: name, in: names(for: a.flavor)) { notes.append("did you mean '.\(guess)'?") }
+            if a.flavor != .torch && torchMethods.contains(name) { notes.append(".\(name)() is a PyTorch method; torch.from_numpy(x) or torch.tensor(x) makes a torch tensor") }
+            throw .type("'\(a.className)' object has no attribute '\(name)'", span, notes: notes)
         }
     }
 
@@ -133,8 +144,11 @@ enum ArrayMethods {
             guard positional.isEmpty && keywords.isEmpty else { throw .type(".\(name)() takes no arguments", span) }
         }
         func keyword(_ key: String) -> Value? { keywords.first { $0.0 == key }?.1 }
-        for (key, _, keySpan, _) in keywords where !["axis", "keepdims", "dtype"].contains(key) {
+        for (key, _, keySpan, _) in keywords where !["axis", "keepdims", "dtype", "dim"].contains(key) {
             throw .type(".\(name)() got an unexpected keyword argument '\(key)'", keySpan)
+        }
+        if a.flavor == .torch, name == "transpose" || torchMethods.contains(name) {
+            return try TorchMethods.call(a, name, positional: positional, keywords: keywords, span: span)
         }
         switch name {
         case "numpy":

@@ -193,7 +193,7 @@ struct BoundArguments {
 /// The table of builtins.
 public enum Builtins {
     /// Every builtin, in the order help lists them.
-    public static let all: [Builtin] = python + tensorflow + numpy + engineOps + tconv
+    public static let all: [Builtin] = python + tensorflow + numpy + engineOps + torch + tconv
 
     private static let index: [String: Builtin] = {
         var table = [String: Builtin]()

@@ -10,8 +10,8 @@ extension Builtins {
         let kind = op.isTransposed ? "transposed convolution (the gradient of the forward conv)" : "forward convolution"
         return Builtin(op.qualifiedName, parameters, "TensorFlow's \(op.qualifiedName): a \(kind).",
                        details: details(op)) { interp, args throws(ScriptError) in
-            let result = try runOp(op, args, interpreter: interp)
-            return .array(ArrayValue(result.tensor, flavor: .tf))
+            let call = try runTFCall(op, args, interpreter: interp)
+            return .array(ArrayValue(call.result, flavor: .tf))
         }
     }
 
@@ -43,20 +43,6 @@ extension Builtins {
 
     /// Python text of a default value.
     static func pythonText(_ value: TFValue) -> String { value.description }
-
-    /// Binds, converts operands and runs an op; appends the TF-refusal note when there is one.
-    static func runOp(_ op: TFOp, _ args: BoundArguments, interpreter: Interpreter) throws(ScriptError) -> OpResult {
-        let (tfArguments, _) = try opArguments(op, args, interpreter: interpreter)
-        do {
-            let result = try TFOps.run(op, tfArguments, options: interpreter.executionOptions)
-            if !result.plan.tfCPURefusals.isEmpty {
-                interpreter.emit(.note(refusalNote(result.plan)))
-            }
-            return result
-        } catch {
-            throw engineError(error, op: op, args: args, interpreter: interpreter)
-        }
-    }
 
     /// The one-line note for a configuration TensorFlow's CPU kernels refuse.
     static func refusalNote(_ plan: ConvPlan) -> String {

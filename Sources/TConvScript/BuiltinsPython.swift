@@ -94,7 +94,7 @@ extension Builtins {
         },
         Builtin("help", [P("object", "None")], "Help on a builtin (same as %help name or name?).") { interp, args throws(ScriptError) in
             let name = args.text("object", in: interp.source)
-            interp.emit(.text(Help.text(for: name?.trimmingCharacters() ?? "")))
+            interp.emit(.text(Help.text(for: name?.trimmingCharacters() ?? "", interpreter: interp)))
             return .none
         },
         Builtin("quit", [], "Leave tconv (also exit(), %quit, :quit, Ctrl-D).") { interp, _ throws(ScriptError) in

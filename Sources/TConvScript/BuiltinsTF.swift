@@ -50,6 +50,32 @@ extension Builtins {
             let a = try Convert.tfTensor(try args.required("a"), span: args.span("a"), interpreter: interp)
             return .array(try ArrayFunctions.transpose(a, args["perm"], span: args.span("perm")))
         },
+        Builtin("tf.pad", [P("tensor"), P("paddings", help: "one [before, after] pair per axis"),
+                           P("mode", "'CONSTANT'", choices: ["CONSTANT"], help: "only 'CONSTANT'"),
+                           P("constant_values", "0"), P("name", "None")],
+                "Pad every axis with a constant: paddings[k] = [before, after] for axis k.") { interp, args throws(ScriptError) in
+            let a = try Convert.tfTensor(try args.required("tensor"), span: args.span("tensor"), interpreter: interp)
+            let pairs = try Convert.numpyArray(try args.required("paddings"), span: args.span("paddings"), interpreter: interp)
+            guard pairs.shape == [a.rank, 2], !pairs.kind.isFloat else {
+                throw .value("paddings must be an int [\(a.rank), 2] list (one [before, after] per axis), got shape \(shapeText(pairs.shape))", args.span("paddings"))
+            }
+            if let mode = try args.string("mode"), mode.uppercased() != "CONSTANT" {
+                throw .value("tconv's tf.pad supports mode='CONSTANT' only, got '\(mode)'", args.span("mode"))
+            }
+            let fillValue = try args.double("constant_values", default: 0)
+            let pads = pairs.doubles.map { Int($0) }
+            var t = a.tensor
+            for axis in 0..<a.rank {
+                let before = pads[2 * axis], after = pads[2 * axis + 1]
+                guard before >= 0, after >= 0 else { throw .value("paddings must be >= 0, got \(pads)", args.span("paddings")) }
+                let length = t.shape[axis] + before + after
+                try ShapeMath.checkAllocation(t.shape.enumerated().map { $0.offset == axis ? length : $0.element }, kind: a.kind,
+                                              limits: interp.limits, span: args.span("paddings"))
+                t = t.window(axis: axis, start: -before, length: length)
+                if fillValue != 0 { t = fillOutside(t, axis: axis, keep: before..<(before + a.shape[axis]), with: fillValue) }
+            }
+            return .array(ArrayValue(t, kind: a.kind, flavor: .tf))
+        },
         Builtin("tf.cast", [P("x"), P("dtype"), P("name", "None")], "Convert to another dtype (floats to ints truncate).") { interp, args throws(ScriptError) in
             let a = try Convert.tfTensor(try args.required("x"), span: args.span("x"), interpreter: interp)
             guard let kind = try args.dtype("dtype") else { throw .type("tf.cast needs a dtype", args.span("dtype")) }

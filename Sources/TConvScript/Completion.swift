@@ -20,6 +20,18 @@ enum Completion {
             }
             let name = String(before[leading..<space])
             guard let command = MetaCommand.named(name) else { return (cursor, []) }
+            if name == "%export" {
+                // `%export FORMAT FILE`: the formats, then paths.
+                var start = space + 1
+                while start < before.count, before[start] == " " { start += 1 }
+                let rest = before[start...]
+                guard let gap = rest.firstIndex(of: " ") else {
+                    return (start, PythonExport.Format.allCases.map(\.rawValue).filter { $0.hasPrefix(String(rest)) })
+                }
+                var fileStart = gap + 1
+                while fileStart < before.count, before[fileStart] == " " { fileStart += 1 }
+                return (fileStart, files(String(before[fileStart...])))
+            }
             if command.takesFile {
                 var start = space + 1
                 while start < before.count, before[start] == " " { start += 1 }
@@ -80,8 +92,8 @@ enum Completion {
         case .module(let path):
             let full = ([path] + parts.dropFirst()).joined(separator: ".")
             return Modules.members(of: full)
-        case .array where parts.count == 1:
-            return ArrayMethods.attributes + ArrayMethods.methods
+        case .array(let a) where parts.count == 1:
+            return ArrayMethods.names(for: a.flavor)
         default:
             return []
         }

@@ -1,8 +1,17 @@
 /// Help text, built from the builtins table and the meta-command table only.
 enum Help {
     /// `%help`, `%help name`, `name?`, `?name`, `help(name)`.
-    static func text(for query: String) -> String {
-        let name = query.trimmingCharacters()
+    static func text(for query: String, interpreter: Interpreter? = nil) -> String {
+        var name = query.trimmingCharacters()
+        // Names the session binds: `F.conv2d` after `import torch.nn.functional as F`, `F`, `zeros`.
+        if let interpreter, Builtins.named(name) == nil, MetaCommand.named(name) == nil {
+            let parts = name.split(separator: ".").map(String.init)
+            switch parts.first.flatMap({ interpreter.lookup($0) }) {
+            case .module(let path)?: name = ([path] + parts.dropFirst()).joined(separator: ".")
+            case .builtin(let full)? where parts.count == 1: name = full
+            default: break
+            }
+        }
         if name.isEmpty { return overview }
         if let command = MetaCommand.named(name) { return command.helpText }
         if let builtin = Builtins.named(name) { return builtin.helpText }

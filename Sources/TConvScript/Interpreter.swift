@@ -13,6 +13,12 @@ final class Interpreter {
     var random = RandomState(seed: 0)
     /// The last value shown (`_`).
     var lastValue: Value = .none
+    /// The last convolution run (for `%translate`, `%export` and `#: step`).
+    var lastOpCall: OpCall? { didSet { opCallCount += 1 } }
+    /// Convolutions run so far (a replay notices that a statement ran one).
+    private(set) var opCallCount = 0
+    /// Asked before a file is written when writes are not allowed outright.
+    var confirmWrite: (@Sendable (String) -> Bool)?
 
     /// Cancellation for the statement running now.
     var control = ComputeControl()
@@ -25,13 +31,14 @@ final class Interpreter {
         printOptions = PrintOptions(precision: options.precision)
         limits = EngineLimits(maxResultBytes: options.maxResultBytes)
         allowWrites = options.allowWrites
+        confirmWrite = options.confirmWrite
     }
 
     // MARK: - Variables
 
     /// Names every session knows without an import.
     static let predefined: [String: Value] = {
-        var names: [String: Value] = ["tf": .module("tf"), "np": .module("np")]
+        var names: [String: Value] = ["tf": .module("tf"), "np": .module("np"), "torch": .module("torch")]
         for builtin in Builtins.all where !builtin.name.contains(".") { names[builtin.name] = .builtin(builtin.name) }
         return names
     }()
@@ -149,8 +156,8 @@ final class Interpreter {
     func undefinedName(_ name: String, _ span: Span) -> ScriptError {
         var notes = [String]()
         if let guess = closestName(to: name, in: visibleNames) { notes.append("did you mean '\(guess)'?") }
-        if ["tensorflow", "numpy", "torch"].contains(name) {
-            notes.append("tconv provides tf and np already; `import \(name) as ...` also works")
+        if ["tensorflow", "numpy"].contains(name) {
+            notes.append("tconv provides tf, np and torch already; `import \(name) as ...` also works")
         }
         return .name("name '\(name)' is not defined", span, notes: notes)
     }
@@ -259,8 +266,16 @@ final class Interpreter {
             return try ArrayMethods.call(array, name, positional: positional, keywords: keywords, site: callSite, interpreter: self)
         case .dtype(let kind, let flavor):
             guard flavor == .numpy, positional.count == 1, keywords.isEmpty else {
-                throw .type(flavor == .tf ? "'DType' object is not callable" : "np.\(kind)(x) takes one value", calleeSpan,
-                            notes: flavor == .tf ? ["use tf.cast(x, tf.\(kind)) or tf.constant(x, dtype=tf.\(kind))"] : [])
+                switch flavor {
+                case .tf:
+                    throw .type("'DType' object is not callable", calleeSpan,
+                                notes: ["use tf.cast(x, tf.\(kind)) or tf.constant(x, dtype=tf.\(kind))"])
+                case .torch:
+                    throw .type("'torch.dtype' object is not callable", calleeSpan,
+                                notes: ["use x.to(torch.\(kind)) or torch.tensor(x, dtype=torch.\(kind))"])
+                case .numpy:
+                    throw .type("np.\(kind)(x) takes one value", calleeSpan)
+                }
             }
             let array = try Convert.numpyArray(positional[0].0, span: positional[0].1, interpreter: self)
             return .array(array.cast(to: kind))

@@ -39,6 +39,8 @@ public struct MetaCommand: Sendable {
         MetaCommand("%shapes", "%shapes CALL", "every valid output_shape of a transposed op call (give it without output_shape)", code: true),
         MetaCommand("%show", "%show EXPR", "draw a tensor as heatmaps", code: true),
         MetaCommand("%step", "%step CALL", "play a transposed conv step by step", code: true),
+        MetaCommand("%translate", "%translate CALL", "the same call in the other framework (TensorFlow <-> PyTorch), checked on the current tensors", code: true),
+        MetaCommand("%export", "%export tf|torch|numpy|md FILE", "the last convolution as a Python unit test, or the session as Markdown"),
         MetaCommand("%colors", "%colors MODE", "colour mode: " + colorModes.joined(separator: "|")),
         MetaCommand("%cmap", "%cmap NAME", "colour map: " + colorMaps.joined(separator: "|")),
         MetaCommand("%quit", "%quit", "leave tconv (also :quit, quit(), Ctrl-D)"),
@@ -72,7 +74,7 @@ extension ScriptSession {
         do throws(ScriptError) {
             switch name {
             case "%help", ":help":
-                return ([.text(Help.text(for: argument))], false)
+                return ([.text(Help.text(for: argument, interpreter: interpreter))], false)
             case "%quit", ":quit", "%exit", ":q":
                 return ([.quit], false)
             case "%vars", "%who", "%whos":
@@ -109,7 +111,9 @@ extension ScriptSession {
                 return (try runFile(argument, asTyped: false), true)
             case "%load":
                 return (try runFile(argument, asTyped: true), false)
-            case "%timeit", "%shapes", "%show", "%step":
+            case "%export":
+                return (try export(argument), false)
+            case "%timeit", "%shapes", "%show", "%step", "%translate":
                 guard !argument.isEmpty else { throw ScriptError.syntax("\(name) needs code after it", nil) }
                 let statements = try Parser.parse(blanked)
                 guard let statement = statements.first else { throw ScriptError.syntax("\(name) needs code after it", nil) }
@@ -119,6 +123,7 @@ extension ScriptSession {
                 case "%timeit": return (try timeit(statements), false)
                 case "%show": return (try show(statement), true)
                 case "%shapes": return (try shapes(statement), true)
+                case "%translate": return (try translate(statement), true)
                 default: return (try step(statement), true)
                 }
             default:
@@ -142,7 +147,7 @@ extension ScriptSession {
             guard let value = interpreter.variables[name] else { continue }
             switch value {
             case .array(let a):
-                rows.append([name, a.flavor == .tf ? "tensor" : "array", "[" + a.shape.map(String.init).joined(separator: ",") + "]",
+                rows.append([name, a.flavor == .tf ? "tensor" : (a.flavor == .torch ? "torch" : "array"), "[" + a.shape.map(String.init).joined(separator: ",") + "]",
                              a.tensor.layout?.name ?? "-", a.kind.rawValue, String(a.count)])
             case .module(let path):
                 rows.append([name, "module", "", "", "", path])
@@ -183,9 +188,9 @@ extension ScriptSession {
 
     private func save(_ argument: String) throws(ScriptError) -> [ScriptEvent] {
         guard !argument.isEmpty else { throw ScriptError.syntax("%save needs a file name", nil) }
-        guard options.allowWrites else { throw ScriptError.io("writing files is disabled in this session", nil) }
         var path = Self.path(argument)
         if !(path as NSString).lastPathComponent.contains(".") { path += ".tconv" }
+        try interpreter.authorizeWrite(path, by: "%save", span: nil)
         let entries = history.filter { $0.saved && $0.succeeded }.map { (text: $0.text, output: $0.output) }
         do {
             try AtomicFile.write(Array(SessionFile.render(entries).utf8), to: path)
@@ -215,7 +220,11 @@ extension ScriptSession {
         let file: SessionFile
         do { file = try SessionFile.parse(text, source: path) } catch { return [.error(error.diagnostic)] }
         var events = [ScriptEvent]()
-        for statement in file.statements {
+        for item in file.items {
+            guard case .statement(let statement) = item else {
+                if case .directive(let d) = item { noteDirective(d) }
+                continue
+            }
             events.append(.text("tconv> " + statement.text.replacingOccurrences(of: "\n", with: "\n...> ")))
             let input = SourceText(statement.text, name: path, firstLine: statement.line)
             let (produced, outcome) = runInput(input, expectedOutput: statement.recorded, recordHistory: true)
@@ -266,6 +275,19 @@ extension ScriptSession {
     }
 
     private func step(_ statement: Statement) throws(ScriptError) -> [ScriptEvent] {
+        // A PyTorch transposed conv is run, then played from its batched plan.
+        if case .expression(let expr) = statement.kind, case .call(let calleeExpr, _) = expr.kind,
+           case .builtin(let name)? = try? withControl({ _ throws(ScriptError) in try interpreter.evaluate(calleeExpr) }),
+           name.hasPrefix("torch.") {
+            let call = try withControl { _ throws(ScriptError) in try runConvolutionCall(expr, command: "%step") }
+            guard let request = call.stepRequest else {
+                throw ScriptError.type("%step plays transposed convolutions; \(name) is a forward one", calleeExpr.span,
+                                       notes: ["try F.conv_transpose1d, conv_transpose2d or conv_transpose3d"])
+            }
+            var request2 = request
+            request2.title = interpreter.source.text(statement.span).trimmingCharacters()
+            return [.step(request2)]
+        }
         let (op, arguments, bound) = try opCall(statement, command: "%step", needsOutputShape: true)
         do {
             let plan = try TFOps.plan(op, arguments, limits: interpreter.limits)

@@ -2,10 +2,10 @@
 /// tree is the set of dotted prefixes of the builtins table, so a new builtin needs no other
 /// registration.
 enum Modules {
-    /// Every module path the table implies (`tf`, `tf.nn`, `tf.compat.v1`, `np.random`, ...),
-    /// plus `torch` (importable so that pasted code runs; it has no members).
+    /// Every module path the table implies (`tf`, `tf.nn`, `tf.compat.v1`, `np.random`, `torch`,
+    /// `torch.nn.functional`, ...).
     static let known: Set<String> = {
-        var paths: Set<String> = ["tf", "np", "torch", "torch.nn", "torch.nn.functional"]
+        var paths: Set<String> = ["tf", "np", "torch"]
         for builtin in Builtins.all {
             var parts = builtin.name.split(separator: ".").dropLast()
             while !parts.isEmpty {
@@ -24,7 +24,7 @@ enum Modules {
         let path = parts.joined(separator: ".")
         guard known.contains(path) else {
             throw .name("no module named '\(dotted)' in tconv", span,
-                        notes: ["tconv provides tensorflow (tf), numpy (np) and accepts `import torch`"])
+                        notes: ["tconv provides tensorflow (tf), numpy (np) and torch (its convolutions and tensor basics)"])
         }
         return path
     }
@@ -52,11 +52,12 @@ enum Modules {
             if let builtin = Builtins.named(v2) { return builtin.constant ?? .builtin(v2) }
             if known.contains(v2) { return .module(v2) }
         }
-        if path.hasPrefix("torch") {
-            throw .name("tconv does not implement \(full)", span,
-                        notes: ["tconv computes TensorFlow's ops; `%shapes` prints the matching PyTorch conv_transpose arguments"])
-        }
         var notes = [String]()
+        if path.hasPrefix("torch") {
+            if let guess = closestName(to: name, in: members(of: path)) { notes.append("did you mean '\(path).\(guess)'?") }
+            notes.append("tconv's torch has: " + members(of: path).joined(separator: " "))
+            return try fail(.name("tconv does not implement \(full)", span, notes: notes))
+        }
         if let guess = closestName(to: name, in: members(of: path)) { notes.append("did you mean '\(path).\(guess)'?") }
         return try fail(.name("module '\(path)' has no attribute '\(name)'", span, notes: notes))
     }

@@ -196,10 +196,15 @@ extension Printing {
             return !isList && items.count == 1 ? "(\(inside),)" : open + inside + close
         case .array(let a):
             return format(a.tensor, kind: a.kind, noun: a.noun, options: options)
-        case .dtype(let kind, let flavor): return flavor == .tf ? "tf.\(kind)" : "dtype('\(kind)')"
+        case .dtype(let kind, let flavor):
+            switch flavor {
+            case .tf: return "tf.\(kind)"
+            case .torch: return "torch.\(kind)"
+            case .numpy: return "dtype('\(kind)')"
+            }
         case .module(let path): return "<module '\(path)'>"
         case .builtin(let name): return "<built-in function \(name)>"
-        case .method(let a, let name): return "<bound method \(a.flavor == .tf ? "Tensor" : "ndarray").\(name)>"
+        case .method(let a, let name): return "<bound method \(a.className).\(name)>"
         case .ellipsis: return "Ellipsis"
         }
     }

@@ -11,10 +11,15 @@ public struct SessionOptions: Sendable {
     public var precision: Int
     /// Largest array any statement may create, in bytes (the engine's 4 GiB by default).
     public var maxResultBytes: Int64
+    /// When writes are not allowed: asked before each write with a one-line question naming the
+    /// file (`np.save would write 'y.npy'. Allow?`); true lets that one write happen. nil: every
+    /// write is refused with an `io` error that says how to allow writes (`--allow-writes`).
+    public var confirmWrite: (@Sendable (String) -> Bool)?
 
     public init(allowWrites: Bool = true, sourceName: String = "<stdin>", precision: Int = 8,
-                maxResultBytes: Int64 = EngineLimits.default.maxResultBytes) {
+                maxResultBytes: Int64 = EngineLimits.default.maxResultBytes, confirmWrite: (@Sendable (String) -> Bool)? = nil) {
         self.allowWrites = allowWrites
+        self.confirmWrite = confirmWrite
         self.sourceName = sourceName
         self.precision = precision
         self.maxResultBytes = maxResultBytes
@@ -31,6 +36,10 @@ public struct HistoryEntry: Sendable {
     public var output: [String]
     /// Whether `%save` writes it (meta commands such as `%history` are left out).
     public var saved: Bool
+    /// Markers (`#: marker`) and narration (`#: say`) that came before it in a replayed or
+    /// `%load`ed file; `%export md` writes them.
+    public var markers: [String] = []
+    public var narration: [String] = []
 }
 
 /// A REPL session: variables, history of accepted statements, settings. The front ends drive it
@@ -59,6 +68,9 @@ public final class ScriptSession: @unchecked Sendable {
     public internal(set) var unexpectedErrorCount = 0
     /// Nesting of `%run` / `%load`, to refuse a file that runs itself.
     var runDepth = 0
+    /// Markers and narration waiting for the next input that joins the history.
+    var pendingMarkers: [String] = []
+    var pendingNarration: [String] = []
 
     private let running = Mutex<ComputeControl?>(nil)
 
@@ -165,7 +177,10 @@ public final class ScriptSession: @unchecked Sendable {
         }
         events = finish(events, expectedOutput)
         if recordHistory {
-            history.append(HistoryEntry(text: text, succeeded: outcome == .ok, output: SessionFile.outputLines(events), saved: saved))
+            history.append(HistoryEntry(text: text, succeeded: outcome == .ok, output: SessionFile.outputLines(events), saved: saved,
+                                        markers: pendingMarkers, narration: pendingNarration))
+            pendingMarkers = []
+            pendingNarration = []
         }
         return (events, outcome)
     }

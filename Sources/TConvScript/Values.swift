@@ -31,8 +31,10 @@ public enum ElementKind: String, Sendable, CaseIterable, CustomStringConvertible
 
 /// Which library made an array: TensorFlow tensors refuse operands of another dtype, numpy
 /// arrays promote, and a numpy operand meeting a tensor is converted to the tensor's dtype.
+/// PyTorch tensors promote as numpy does (with float32 as the default float) and print with
+/// a `<torch.Tensor ...>` header.
 enum Flavor: Sendable, Equatable {
-    case tf, numpy
+    case tf, numpy, torch
 }
 
 /// An array value of the language: a tensor plus its claimed element kind and origin.
@@ -54,7 +56,22 @@ struct ArrayValue: Sendable {
     var doubles: [Double] { tensor.doubles }
 
     /// `tensor` or `array`, for messages and headers.
-    var noun: String { flavor == .tf ? "tensor" : "array" }
+    var noun: String {
+        switch flavor {
+        case .tf: return "tensor"
+        case .numpy: return "array"
+        case .torch: return "torch.Tensor"
+        }
+    }
+
+    /// Python's name of the value's class, for messages (`Tensor`, `ndarray`).
+    var className: String {
+        switch flavor {
+        case .tf: return "Tensor"
+        case .numpy: return "ndarray"
+        case .torch: return "torch.Tensor"
+        }
+    }
 
     /// The same values as another element kind (floats become ints by truncation, as a cast does;
     /// bools become 0/1 and any non-zero becomes True).
@@ -104,7 +121,7 @@ indirect enum Value: Sendable {
         case .string: return "str"
         case .list: return "list"
         case .tuple: return "tuple"
-        case .array(let a): return a.flavor == .tf ? "Tensor" : "ndarray"
+        case .array(let a): return a.className
         case .dtype: return "dtype"
         case .module: return "module"
         case .builtin: return "function"

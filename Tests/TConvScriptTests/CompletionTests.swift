@@ -45,5 +45,11 @@ import TConvScript
         #expect(complete(session, "%run " + base + "s").1 == [base + "sub/"])
         let (from, files) = complete(session, "w = np.load(\"" + base + "w")
         #expect(from == "w = np.load(\"".count && files == [base + "weights.npy"])
+        // %export: the format, then a path.
+        #expect(complete(session, "%export t").1 == ["tf", "torch"])
+        #expect(complete(session, "%export md " + base + "le").1 == [base + "lesson.tconv"])
+        #expect(complete(session, "%translate F.conv").1.isEmpty)  // F is not imported yet
+        _ = session.run("import torch.nn.functional as F")
+        #expect(complete(session, "%translate F.conv_transpose3").1 == ["F.conv_transpose3d"])
     }
 }
