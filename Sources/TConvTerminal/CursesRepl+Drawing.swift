@@ -67,6 +67,9 @@ extension CursesRepl {
             var left = " tconv · "
             if pane.isEmpty {
                 left += "no view · PgUp/PgDn scroll"
+            } else if screen.pane == nil {
+                left += "pane hidden: it needs \(ScreenLayout.minimumWidth)x\(ScreenLayout.minimumHeight), "
+                    + "this terminal is \(screen.width)x\(screen.height)"
             } else {
                 let view = pane.statusLine(width: max(10, width - left.count - right.count - 14), options: renderOptions)
                 left += view.replacingOccurrences(of: "? keys  Tab view  q prompt", with: "")

@@ -18,17 +18,21 @@ struct FrontLayout: Equatable {
             tooSmall = true
             return
         }
-        input = Rect(y: height - 1, x: 0, height: 1, width: width)
-        var messageRows = height - 2
-        var paneRows = 0
-        if paneWanted {
-            messageRows = presenter ? 3 : max(3, min(8, height / 5))
-            paneRows = height - 2 - messageRows
-            if paneRows < 3 { paneRows = 0; messageRows = height - 2 }
+        // With a pane, TConvView's layout decides (it knows what the views need); it has no room
+        // for a pane below 40x12, where the prompt and messages still work.
+        let view = ScreenLayout(width: width, height: height, presenter: presenter)
+        if paneWanted && !view.tooSmall {
+            func rect(_ r: TConvView.Rect) -> Rect { Rect(y: r.y, x: r.x, height: r.height, width: r.width) }
+            pane = rect(view.pane)
+            status = rect(view.status)
+            messages = rect(view.messages)
+            input = Rect(y: height - 1, x: 0, height: 1, width: width)
+            messages.height = input.y - messages.y
+            return
         }
-        pane = Rect(y: 0, x: 0, height: paneRows, width: width)
-        status = Rect(y: paneRows, x: 0, height: 1, width: width)
-        messages = Rect(y: paneRows + 1, x: 0, height: messageRows, width: width)
+        input = Rect(y: height - 1, x: 0, height: 1, width: width)
+        status = Rect(y: 0, x: 0, height: 1, width: width)
+        messages = Rect(y: 1, x: 0, height: height - 2, width: width)
     }
 }
 

@@ -1,4 +1,5 @@
 import Testing
+import TConvView
 @testable import TConvTerminal
 
 @Suite struct ScreenPartsTests {
@@ -11,14 +12,26 @@ import Testing
         #expect(l.input == .init(y: 23, x: 0, height: 1, width: 80))
     }
 
-    @Test(arguments: [(80, 24), (120, 40), (40, 10), (30, 6)])
-    func layoutWithPaneTilesTheScreen(width: Int, height: Int) {
-        let l = FrontLayout(width: width, height: height, paneWanted: true)
+    @Test(arguments: [(80, 24, false), (120, 40, false), (80, 24, true), (40, 12, false), (40, 10, false), (30, 6, false)])
+    func layoutWithPaneTilesTheScreen(width: Int, height: Int, presenter: Bool) {
+        let l = FrontLayout(width: width, height: height, paneWanted: true, presenter: presenter)
         #expect(!l.tooSmall)
         #expect(l.pane.height + l.status.height + l.messages.height + l.input.height == height)
-        #expect(l.messages.height >= 2)
+        #expect(l.messages.height >= 1)
         #expect(l.input.y == height - 1)
         #expect(l.status.y == l.pane.height)
+        #expect(l.messages.y == l.status.y + 1)
+    }
+
+    @Test func paneFollowsTheViewsLayout() {
+        let l = FrontLayout(width: 80, height: 24, paneWanted: true)
+        let v = ScreenLayout(width: 80, height: 24)
+        #expect(l.pane.height == v.pane.height)
+        #expect(l.messages.height == v.messages.height)
+        // Below the views' minimum there is no pane, but the prompt works.
+        let small = FrontLayout(width: 40, height: 10, paneWanted: true)
+        #expect(small.pane.height == 0)
+        #expect(small.messages.height == 8)
     }
 
     @Test func tooSmall() {

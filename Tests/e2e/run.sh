@@ -454,6 +454,19 @@ test_resize() {
 
 test_sizes() {
     local size s
+    if needs_language "a pane in a 40x10 terminal"; then
+        s=size-small-pane
+        start $s 40 10 xterm-256color
+        wait_input $s '^tconv>( )?$' 30
+        type_line $s '%show tf.range(6.)'
+        check $s "40x10: the pane is hidden with a clear note" wait_for $s 'pane hidden'
+        tm resize-window -t $s -x 80 -y 24
+        keys $s Tab
+        check $s "enlarged to 80x24, Tab moves to the pane" wait_for $s 'PANE'
+        keys $s q C-d
+        restored $s >/dev/null || fail "restore after the small pane" "terminal not restored" $s
+        finish $s
+    fi
     for size in 80x24 120x40 40x10; do
         s="size-$size"
         start $s "${size%x*}" "${size#*x}" xterm-256color
