@@ -63,15 +63,17 @@ extension CursesRepl {
         if focus == .pane {
             text = " PANE · " + pane.statusLine(width: max(0, width - 9), options: renderOptions)
         } else {
-            let right = "\(screen.depth.label)\(options.present ? " · presenter" : "") · Ctrl-D quits "
+            var right = "\(screen.depth.label)\(options.present ? " · presenter" : "") · Ctrl-D quits "
             var left = " tconv · "
+            // The view's summary comes first: drop the colour label when the line is tight.
+            if !pane.isEmpty && width - left.count - right.count - 12 < 40 { right = "Ctrl-D quits " }
             if pane.isEmpty {
                 left += "no view · PgUp/PgDn scroll"
             } else if screen.pane == nil {
                 left += "pane hidden: it needs \(ScreenLayout.minimumWidth)x\(ScreenLayout.minimumHeight), "
                     + "this terminal is \(screen.width)x\(screen.height)"
             } else {
-                let view = pane.statusLine(width: max(10, width - left.count - right.count - 14), options: renderOptions)
+                let view = pane.statusLine(width: max(10, width - left.count - right.count - 13), options: renderOptions)
                 left += view.replacingOccurrences(of: "? keys  Tab view  q prompt", with: "")
                     .trimmingCharacters(in: .whitespaces) + " · Tab: pane"
             }
@@ -91,7 +93,7 @@ extension CursesRepl {
         for (i, row) in rows.enumerated() {
             screen.put(row.text, in: window, y: top + i, style: messageStyle(row.role))
         }
-        if below > 0 {
+        if below > 0 && height >= 3 {
             screen.put("── \(below) more below (PgDn) ──", in: window, y: height - 1, style: renderOptions.theme.style(.status))
         }
     }

@@ -60,9 +60,10 @@ struct MessageLog {
     /// After a long output: scroll back so the window starts at logical line `mark` (the
     /// statement's echo) when everything after it does not fit; the rest is a PgDn away.
     mutating func showFrom(_ mark: Int, width: Int, height: Int) {
-        // One or two rows: the output matters more than the echo of what was typed.
-        let mark = height <= 2 ? min(mark + 1, lines.count - 1) : mark
-        guard mark >= 0, mark < lines.count, height > 0 else { return }
+        // One or two rows: the output matters more than the echo of what was typed, and with no
+        // output the newest row is shown.
+        let mark = height <= 2 ? mark + 1 : mark
+        guard mark >= 0, mark < lines.count, height > 0 else { scrollBack = 0; return }
         let tail = MessageLog(lines: Array(lines[mark...])).rows(width: width).count
         scrollBack = max(0, tail - height)
     }

@@ -76,6 +76,20 @@ import TConvView
         short.append("1")
         short.showFrom(start, width: 40, height: 4)
         #expect(short.visible(width: 40, height: 4).below == 0)
+        // A one-row message area shows the output's first line, not the echo.
+        var tiny = MessageLog()
+        let echo = tiny.count
+        tiny.append("tconv> bad(")
+        tiny.append("<stdin>:1:4: error[syntax]: ...")
+        tiny.append("    bad(")
+        tiny.append("       ^")
+        tiny.showFrom(echo, width: 40, height: 1)
+        #expect(tiny.visible(width: 40, height: 1).rows.first?.text == "<stdin>:1:4: error[syntax]: ...")
+        var silent = MessageLog()
+        let quiet = silent.count
+        silent.append(String(repeating: "x", count: 60))
+        silent.showFrom(quiet, width: 40, height: 1)
+        #expect(silent.visible(width: 40, height: 1).below == 0)
     }
 
     @Test func completionActions() {
