@@ -111,7 +111,7 @@ enum ArrayMethods {
     static let attributes = ["shape", "dtype", "ndim", "size", "T"]
     static let methods = ["numpy", "reshape", "astype", "transpose", "flatten", "sum", "max", "min", "mean", "tolist"]
     /// Methods only PyTorch tensors have (`transpose(d0, d1)` swaps two axes on them).
-    static let torchMethods = ["permute", "size", "dim", "numel", "float", "double", "long", "to", "view", "unsqueeze", "squeeze",
+    static let torchMethods = ["permute", "size", "dim", "numel", "float", "double", "long", "int", "bool", "to", "view", "unsqueeze", "squeeze",
                                "item", "detach", "contiguous", "clone", "cpu"]
 
     /// The attributes and methods of arrays of one flavor (for completion).

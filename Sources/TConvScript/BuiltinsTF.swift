@@ -63,11 +63,13 @@ extension Builtins {
                 throw .value("tconv's tf.pad supports mode='CONSTANT' only, got '\(mode)'", args.span("mode"))
             }
             let fillValue = try args.double("constant_values", default: 0)
-            let pads = pairs.doubles.map { Int($0) }
+            let pads = pairs.doubles.map { Int(clamping: Int64(max(-1e15, min(1e15, $0)))) }
             var t = a.tensor
             for axis in 0..<a.rank {
                 let before = pads[2 * axis], after = pads[2 * axis + 1]
-                guard before >= 0, after >= 0 else { throw .value("paddings must be >= 0, got \(pads)", args.span("paddings")) }
+                guard before >= 0, after >= 0, before < 1 << 40, after < 1 << 40 else {
+                    throw .value("paddings must be >= 0 (and not huge), got \(pads)", args.span("paddings"))
+                }
                 let length = t.shape[axis] + before + after
                 try ShapeMath.checkAllocation(t.shape.enumerated().map { $0.offset == axis ? length : $0.element }, kind: a.kind,
                                               limits: interp.limits, span: args.span("paddings"))

@@ -89,6 +89,7 @@ extension Builtins {
             var t = a.tensor
             for pair in 0..<(pads.count / 2) {
                 let axis = a.rank - 1 - pair, before = pads[2 * pair], after = pads[2 * pair + 1]
+                guard abs(before) < 1 << 40, abs(after) < 1 << 40 else { throw .value("pad \(pads) is too large", args.span("pad")) }
                 let length = t.shape[axis] + before + after
                 guard length >= 0 else { throw .value("pad \(pads) would make axis \(axis) negative", args.span("pad")) }
                 try ShapeMath.checkAllocation(t.shape.enumerated().map { $0.offset == axis ? length : $0.element }, kind: a.kind,

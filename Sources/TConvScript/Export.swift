@@ -14,7 +14,8 @@ enum PythonExport {
     /// The test file for `call` in `format` (not `md`).
     static func script(_ call: OpCall, format: Format) throws(ScriptError) -> String {
         let n = call.plan.problem.rank
-        let floatType = call.kind == .float32 ? "np.float32" : (call.kind.isFloat ? "np.float64" : "np.int64")
+        // TF's convolutions take no int64: an integer PyTorch call is exported to TF in float64 (exact).
+        let floatType = call.kind == .float32 ? "np.float32" : (call.kind.isFloat || format == .tf ? "np.float64" : "np.int64")
         let (rtol, atol) = call.kind == .float32 ? ("1e-05", "1e-06") : ("1e-12", "1e-12")
         let framework: String
         switch format {

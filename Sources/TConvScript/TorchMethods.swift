@@ -1,7 +1,7 @@
 import TConvEngine
 
 /// Methods of PyTorch tensors that pasted code uses: `permute`, `size`, `dim`, `numel`, `float`,
-/// `double`, `long`, `to`, `view`, `unsqueeze`, `squeeze`, `item`, and the no-ops `detach`,
+/// `double`, `long`, `int`, `bool`, `to`, `view`, `unsqueeze`, `squeeze`, `item`, and the no-ops `detach`,
 /// `contiguous`, `clone`, `cpu`; `transpose(d0, d1)` swaps two axes as PyTorch's does.
 enum TorchMethods {
     static func call(_ a: ArrayValue, _ name: String, positional: [(Value, Span)], keywords: [(String, Value, Span, Span)],
@@ -57,9 +57,9 @@ enum TorchMethods {
         case "numel":
             try noArguments()
             return .int(Int64(a.count))
-        case "float", "double", "long":
+        case "float", "double", "long", "int", "bool":
             try noArguments()
-            return .array(a.cast(to: ["float": .float32, "double": .float64, "long": .int64][name] ?? .float32))
+            return .array(a.cast(to: ["float": .float32, "double": .float64, "long": .int64, "int": .int32, "bool": .bool][name] ?? .float32))
         case "to":
             guard let target = positional.first?.0 ?? keywords.first(where: { $0.0 == "dtype" })?.1 else {
                 throw .type("to() needs a dtype (tconv has no devices)", span)

@@ -50,7 +50,7 @@ enum CallTranslator {
             let p = call.plan.problem
             let batchedShape = call.plan.transposed ? p.featureShape : p.imageShape
             guard call.input.shape == batchedShape else {
-                throw ScriptError.value("%translate: an input of shape \(shapeText(call.input.shape)) has extra batch axes; reshape it to \(shapeText(batchedShape)) first", nil)
+                throw ScriptError.value("cannot translate: an input of shape \(shapeText(call.input.shape)) has extra batch axes, which PyTorch's convolutions do not take; reshape it to \(shapeText(batchedShape)) first", nil)
             }
             translation = Translator.toTorch(call.plan)
             translated = try run(translation, call.input, call.filter)
@@ -76,6 +76,12 @@ enum CallTranslator {
                 if let squeezed = translated.reshaped(Array(translated.shape.dropFirst()), layout: nil) { translated = squeezed }
                 code += "\n\(resultName) = \(resultName)[0]  # unbatched, as the input"
                 notes.append("the input has no batch axis: [None] adds one for TF and [0] removes it")
+            }
+            if n == 3 && !call.plan.transposed && call.plan.problem.dilations.contains(where: { $0 > 1 }) {
+                notes.append("TF's CPU kernels reject dilation > 1 in conv3d (\"CPU implementation of Conv3D currently only supports dilated rates of 1\")")
+            }
+            if !call.kind.isFloat {
+                notes.append("TF's convolutions take no \(call.kind) tensors: cast the operands with tf.cast(..., tf.float64) first (exact for integers up to 2^53)")
             }
             let filters = call.plan.transposed ? "[\(kernel), Cout, Cin] (PyTorch's [Cin, Cout, \(kernel)] permuted)"
                 : "[\(kernel), Cin/groups, Cout] (PyTorch's [Cout, Cin/groups, \(kernel)] permuted)"

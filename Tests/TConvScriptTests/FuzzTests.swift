@@ -33,6 +33,15 @@ import TConvScript
         "tf.nn.atrous_conv2d_transpose(x, w, [1, 2, 2, 1], 2, \"SAME\")",
         "%vars",
         "len(range(5)) ** 2 // 3 % 2",
+        "import torch.nn.functional as F; xt = torch.arange(8.).reshape(1, 2, 2, 2); wt = torch.ones(2, 3, 3, 3)",
+        "F.conv_transpose2d(xt, wt, bias=torch.zeros(3), stride=2, padding=1, output_padding=1, groups=1, dilation=1)",
+        "F.conv2d(xt, torch.ones(4, 2, 1, 1), padding='same').permute(0, 2, 3, 1).size(1)",
+        "F.pad(xt, (1, 2, 0, 1)).numpy().shape",
+        "tf.pad(x, [[0, 0], [1, 1], [2, 2], [0, 0]])",
+        "%translate tf.nn.conv2d_transpose(x, w, output_shape=[1, 4, 4, 1], strides=2, padding=\"SAME\")",
+        "%translate F.conv_transpose2d(xt, wt, stride=2)",
+        "%export torch /nonexistent/t.py",
+        "torch.manual_seed(1); torch.randn(2, 3).transpose(0, 1).unsqueeze(0).squeeze().float().item",
     ]
 
     static let replacements = Array("()[],:;.=+-*/%#'\"0123456789xyzw _")
@@ -40,7 +49,8 @@ import TConvScript
     static let fragments = ["(", ")", "[", "]", ",", ":", "::", "-", "**", "10**99", "1e999", "None", "...", "'", "\"",
                             "tf.nn.", "np.", "%", "?", "=", ";", "\\", "\n", "#", "0x", "9" + String(repeating: "9", count: 30),
                             "x", "w", "y", "_", ".shape", "[0]", "[-1]", "[::-1]", "(1,)", "[]", "()", "tf.zeros([2**40])",
-                            "np.ones([1]*40)", "np.arange(1e12)", "range(10**18)", "[0]*10**9"]
+                            "np.ones([1]*40)", "np.arange(1e12)", "range(10**18)", "[0]*10**9",
+                            "torch.", "F.", "(10**18, 10**18)", "[2**62, 2**62]", "torch.zeros(2**40)", ".permute(", "%translate ", "%export "]
 
     @Test func randomAndMutatedInputsNeverCrash() {
         var g = Generator(state: 20_240_611)

@@ -28,6 +28,7 @@ import TConvEngine
     /// A TensorFlow transposed or forward conv: 1-D/2-D/3-D, SAME/VALID/explicit, strides,
     /// dilations, every accepted output size (so odd crops appear), channels first or last.
     static func tfCase(_ rng: inout TestRandom) -> Case {
+        if rng.int(0...7) == 0 { return atrousCase(&rng) }
         let n = rng.int(1...3)
         let dtype = rng.pick(["float32", "float64"])
         let transposed = rng.int(0...3) > 0
@@ -64,6 +65,21 @@ import TConvEngine
         let strideText = n == 1 ? "stride=\(strides[0])" : n == 3 ? "strides=[1, \(strides.map(String.init).joined(separator: ", ")), 1]" : "strides=\(list(strides))"
         let dilationText = n == 3 ? "" : ", dilations=\(list(dilations))"
         return Case(setup: setup, call: "\(opName)(x, w, \(strideText), padding=\(padding), data_format=\"\(format)\"\(dilationText))")
+    }
+
+    /// tf.nn.atrous_conv2d_transpose / atrous_conv2d (stride 1, dilation = rate).
+    static func atrousCase(_ rng: inout TestRandom) -> Case {
+        let rate = rng.int(1...3), k = rng.int(1...3), size = rng.int(1...4)
+        let cin = rng.int(1...2), cout = rng.int(1...2)
+        let same = rng.bool()
+        let padding = same ? "\"SAME\"" : "\"VALID\""
+        if rng.bool() {
+            let out = same ? size : size + (k - 1) * rate
+            return Case(setup: [tfTensor("w", [k, k, cout, cin], &rng, dtype: "float32"), tfTensor("x", [1, size, size, cin], &rng, dtype: "float32")],
+                        call: "tf.nn.atrous_conv2d_transpose(x, w, output_shape=[1, \(out), \(out), \(cout)], rate=\(rate), padding=\(padding))")
+        }
+        return Case(setup: [tfTensor("w", [k, k, cin, cout], &rng, dtype: "float64"), tfTensor("x", [1, size + 3, size + 2, cin], &rng, dtype: "float64")],
+                    call: "tf.nn.atrous_conv2d(x, w, rate=\(rate), padding=\(padding))")
     }
 
     /// A PyTorch transposed or forward conv: stride, padding, output_padding, dilation, groups,
@@ -146,6 +162,58 @@ import TConvEngine
             if didRun { ran += 1 }
         }
         #expect(ran >= 80)
+    }
+
+    /// The printed Python, run in the real framework (PyTorch for TF calls, TensorFlow for PyTorch
+    /// calls) on the same operands, gives the values tconv computed. Needs `TCONV_PYTHON`.
+    @Test(arguments: [true, false])
+    func printedCodeRunsInTheRealFramework(fromTF: Bool) throws {
+        let module = fromTF ? "torch" : "tensorflow"
+        guard fromTF ? Python.torchAvailable : Python.tensorflowAvailable else {
+            print("skipped: \(Python.interpreter) cannot import \(module) (set TCONV_PYTHON to an interpreter with it to run the printed translations)")
+            return
+        }
+        var rng = TestRandom(seed: fromTF ? 0xA1 : 0xA2)
+        var programs = [String](), calls = [String]()
+        var attempts = 0
+        while programs.count < 30 && attempts < 300 {
+            attempts += 1
+            let c = fromTF ? Self.tfCase(&rng) : Self.torchCase(&rng)
+            let session = ScriptSession()
+            guard firstError(session.expectNoErrors(c.setup + ["y_ref = " + c.call])) == nil else { continue }
+            let events = session.run("%translate y_tr = " + c.call)
+            guard firstError(events) == nil, case .text(let code)? = events.first, let expected = session.array("y_ref") else { continue }
+            let notes = events.compactMap { if case .note(let n) = $0 { return n } else { return nil } }
+            // TF's CPU kernels refuse a few configurations tconv computes (said in a note).
+            if notes.contains(where: { $0.contains("refuse") || $0.contains("reject") }) { continue }
+            var lines = [String]()
+            for name in ["x", "w", "b"] {
+                guard let a = session.array(name) else { continue }
+                let type = a.kind == .float32 ? "np.float32" : "np.float64"
+                lines.append("\(name) = " + PythonExport.array(a.tensor, type: type, kind: a.kind))
+            }
+            lines += code.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("import ") }
+            lines.append("expected = " + PythonExport.array(expected.tensor, type: "np.float64", kind: .float64))
+            lines.append("got = np.asarray(y_tr)")
+            lines.append("assert got.shape == expected.shape, (got.shape, expected.shape, \(PythonLiteral.text(.string(c.call)) ?? "''"))")
+            lines.append("np.testing.assert_array_equal(got, expected, err_msg=\(PythonLiteral.text(.string(c.call)) ?? "''"))")
+            programs.append(lines.joined(separator: "\n"))
+            calls.append(c.call)
+        }
+        #expect(programs.count >= 20)
+        var script = "import os\nos.environ['TF_CPP_MIN_LOG_LEVEL'] = '3'\nimport numpy as np\nimport \(module)\(fromTF ? "" : " as tf")\nfailed = 0\n"
+        for (i, program) in programs.enumerated() {
+            script += "def case_\(i)():\n    " + (PythonLiteral.text(.string(calls[i])) ?? "''") + "\n" + program.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") + "\n"
+            script += "try:\n    case_\(i)()\n    print('OK')\nexcept Exception as e:\n    failed += 1\n    print('FAIL', case_\(i).__doc__, type(e).__name__, str(e)[:1500])\n"
+        }
+        script += "raise SystemExit(1 if failed else 0)\n"
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("translations.py").path
+        try script.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = Python.run([path])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.components(separatedBy: "OK").count - 1 == programs.count)
     }
 
     /// The textbook case: TF's SAME crop of the odd cell at the end becomes PyTorch's padding plus
