@@ -24,6 +24,8 @@ public enum TConvCommand: Equatable, Sendable {
     case run(files: [String], options: TConvOptions)
     /// `tconv -c 'STMT; STMT'`.
     case command(String, options: TConvOptions)
+    /// `tconv replay --check FILE...`: replay lessons and compare with their recorded outputs.
+    case replayCheck(files: [String])
     case golden([String])
     case bench([String])
     case version
@@ -49,13 +51,14 @@ public enum ExitStatus {
 
 public enum CommandLineParser {
     /// Every option and subcommand, as the manual page must mention them.
-    public static let documentedOptions = ["run", "golden", "bench", "-c", "--plain", "--color", "--present",
-                                           "--version", "--help", "-h", "-V"]
+    public static let documentedOptions = ["run", "replay", "--check", "golden", "bench", "-c", "--plain", "--color",
+                                           "--present", "--version", "--help", "-h", "-V"]
 
     public static let usage = """
         usage: tconv [--plain] [--color=auto|always|never] [--present]
                tconv run [OPTIONS] FILE...
                tconv -c 'STATEMENT; STATEMENT'
+               tconv replay --check FILE...
                tconv golden [--json] [--quiet] PATH...
                tconv bench [ARGS...]
                tconv --version | --help
@@ -71,6 +74,9 @@ public enum CommandLineParser {
           run FILE...        run scripts without interaction ('-' reads standard input);
                              exit 1 if any statement failed
           -c STATEMENTS      run statements given on the command line
+          replay --check FILE...
+                             replay lessons and compare every output with the
+                             recorded '#=> ' lines; exit 1 on a difference
           golden PATH...     check the engine against TensorFlow's golden files
           bench ARGS...      run the kernel benchmarks
 
@@ -91,6 +97,7 @@ public enum CommandLineParser {
         if let first = arguments.first {
             if first == "golden" { return .golden(Array(arguments.dropFirst())) }
             if first == "bench" { return .bench(Array(arguments.dropFirst())) }
+            if first == "replay" { return try parseReplay(Array(arguments.dropFirst())) }
         }
         var options = TConvOptions()
         var subcommand: String?
@@ -109,7 +116,7 @@ public enum CommandLineParser {
                 if subcommand == nil && files.isEmpty && statements == nil && !onlyOperands {
                     switch argument {
                     case "run": subcommand = "run"; continue
-                    case "golden", "bench":
+                    case "golden", "bench", "replay":
                         throw UsageError("'\(argument)' must come first: tconv \(argument) ...")
                     default:
                         throw UsageError("unknown command '\(argument)' (to run a script: tconv run \(argument))")
@@ -167,6 +174,27 @@ public enum CommandLineParser {
             return .run(files: files, options: options)
         }
         return .repl(options)
+    }
+
+    /// `replay --check FILE...` (interactive replay comes with the lesson player).
+    static func parseReplay(_ arguments: [String]) throws(UsageError) -> TConvCommand {
+        var check = false
+        var files: [String] = []
+        var onlyOperands = false
+        for argument in arguments {
+            if !onlyOperands && argument == "--" { onlyOperands = true; continue }
+            if !onlyOperands && argument.hasPrefix("-") && argument != "-" {
+                guard argument == "--check" else { throw UsageError("unknown option '\(argument)' for replay") }
+                check = true
+                continue
+            }
+            files.append(argument)
+        }
+        guard check else {
+            throw UsageError("replay needs --check for now: tconv replay --check FILE... (or tconv run FILE to run a lesson)")
+        }
+        guard !files.isEmpty else { throw UsageError("replay --check needs at least one FILE") }
+        return .replayCheck(files: files)
     }
 
     /// `--name=value` -> ("--name", "value"); `-cVALUE` -> ("-c", "VALUE").

@@ -15,8 +15,9 @@ struct PlainPrinter {
 
     var options: RenderOptions { depth.renderOptions(utf8: unicode, presenter: presenter) }
 
-    /// Returns whether a statement failed and whether the script asked to quit.
-    mutating func render(_ events: [ScriptEvent]) -> (failed: Bool, quit: Bool) {
+    /// Returns whether a statement failed and whether the script asked to quit. With
+    /// `errorsExpected` (a lesson recorded the error), errors are ordinary output.
+    mutating func render(_ events: [ScriptEvent], errorsExpected: Bool = false) -> (failed: Bool, quit: Bool) {
         var failed = false
         for event in events {
             switch event {
@@ -25,8 +26,12 @@ struct PlainPrinter {
             case .note(let text):
                 out(text + "\n")
             case .error(let diagnostic):
-                failed = true
-                err(diagnostic.formatted + "\n")
+                if errorsExpected {
+                    out(diagnostic.formatted + "\n")
+                } else {
+                    failed = true
+                    err(diagnostic.formatted + "\n")
+                }
             case .show(let request):
                 out(heatmapText(ViewState(name: request.name, tensor: request.tensor)))
             case .step(let request):

@@ -21,13 +21,41 @@ enum ScriptRunner {
                 name = file
                 text = String(decoding: data, as: UTF8.self)
             }
-            let session = ScriptSession(options: SessionOptions(allowWrites: true, sourceName: name))
-            let outcome = printer.render(session.runScript(text, source: name))
+            let outcome = runFile(text, source: name, printer: &printer)
             failed = failed || outcome.failed
             if outcome.quit { break }
         }
         StandardOutput.flush()
         return failed ? ExitStatus.failure : ExitStatus.success
+    }
+
+    /// One file, statement by statement. A statement whose recorded output (`#=> error[...]`)
+    /// says it fails is a lesson showing an error: its error goes to stdout like any recorded
+    /// output, and it does not make the run fail.
+    static func runFile(_ text: String, source: String, printer: inout PlainPrinter) -> (failed: Bool, quit: Bool) {
+        let replay: Replay
+        do {
+            replay = try Replay(text: text, source: source, options: SessionOptions(allowWrites: true, sourceName: source))
+        } catch {
+            printer.err(error.diagnostic.formatted + "\n")
+            return (true, false)
+        }
+        var failed = false
+        while let outcome = replay.runNext() {
+            let errorRecorded = outcome.expected.contains { $0.hasPrefix("error[") }
+            let result = printer.render(outcome.events, errorsExpected: errorRecorded)
+            failed = failed || result.failed
+            if result.quit { return (failed, true) }
+        }
+        return (failed, false)
+    }
+
+    /// `tconv replay --check FILE...`.
+    static func replayCheck(files: [String]) -> Int32 {
+        let (_, text, passed) = Replay.checkFiles(files)
+        StandardOutput.write(text + "\n")
+        StandardOutput.flush()
+        return passed ? ExitStatus.success : ExitStatus.failure
     }
 
     static func command(_ statements: String, options: TConvOptions) -> Int32 {

@@ -31,6 +31,10 @@ public enum TConvMain {
             StandardOutput.write("tconv \(TConvVersion.string)\n")
             StandardOutput.flush()
             return ExitStatus.success
+        case .replayCheck(let files):
+            LocaleSupport.setup()
+            cterm_install_signal_handlers(0)
+            return ScriptRunner.replayCheck(files: files)
         case .golden(let arguments):
             return GoldenCommand.main(arguments)
         case .bench(let arguments):

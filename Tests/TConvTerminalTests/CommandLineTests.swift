@@ -34,6 +34,14 @@ import Testing
         #expect(try parse(["bench", "--help"]) == .bench(["--help"]))
     }
 
+    @Test func replayCheck() throws {
+        #expect(try parse(["replay", "--check", "a.tconv", "b.tconv"]) == .replayCheck(files: ["a.tconv", "b.tconv"]))
+        #expect(try parse(["replay", "a.tconv", "--check"]) == .replayCheck(files: ["a.tconv"]))
+        #expect(throws: UsageError.self) { try CommandLineParser.parse(["replay", "a.tconv"]) }
+        #expect(throws: UsageError.self) { try CommandLineParser.parse(["replay", "--check"]) }
+        #expect(throws: UsageError.self) { try CommandLineParser.parse(["replay", "--bogus", "a.tconv"]) }
+    }
+
     @Test func versionAndHelp() throws {
         #expect(try parse(["--version"]) == .version)
         #expect(try parse(["-V"]) == .version)

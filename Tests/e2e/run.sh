@@ -587,6 +587,19 @@ test_plain() {
     else
         fail "run: file:LINE:COL: error[category] on stderr, exit 1" "status $rc: $out"
     fi
+    printf '%s\n' '# tconv session v1' 'undefined_thing_xyz' '#=> error[name]: recorded on purpose' 'a = 5' 'a' '#=> 5' >"$WORK/lesson.tconv"
+    out=$("$BIN" run "$WORK/lesson.tconv" 2>&1); rc=$?
+    if [ $rc -eq 0 ] && printf '%s' "$out" | grep -q 'error\[name\]'; then
+        pass "run: an error the file records (#=> error[...]) is expected, exit 0"
+    else
+        fail "run: an error the file records (#=> error[...]) is expected, exit 0" "status $rc: $out"
+    fi
+    out=$("$BIN" replay --check "$WORK/lesson.tconv" 2>&1); rc=$?
+    if [ $rc -eq 1 ] && printf '%s' "$out" | grep -q 'differ'; then
+        pass "replay --check reports a difference from the recording, exit 1"
+    else
+        fail "replay --check reports a difference from the recording, exit 1" "status $rc: $out"
+    fi
     if needs_language "-c evaluates statements"; then
         out=$("$BIN" -c 'a = 2; a * 3' 2>&1); rc=$?
         [ $rc -eq 0 ] && [ "$(printf '%s' "$out" | tr -d '[:space:]')" = "6" ] && pass "-c evaluates statements" || fail "-c evaluates statements" "status $rc: $out"
