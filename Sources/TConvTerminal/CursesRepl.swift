@@ -197,6 +197,7 @@ final class CursesRepl: LineEditorClient {
                 cterm_rl_cancel_line()
                 return
             }
+            LineEditor.remove()
             quitting = true
             return
         }

@@ -119,6 +119,7 @@ final class PlainRepl: LineEditorClient {
                 cterm_rl_cancel_line()
                 return
             }
+            LineEditor.remove()   // or readline prompts once more before we leave
             StandardOutput.write("\n")
             quitting = true
             return
