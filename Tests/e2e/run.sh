@@ -432,6 +432,41 @@ test_color_choices() {
     finish $s
 }
 
+test_suspend() {
+    # Ctrl-Z needs job control: tconv runs under an interactive shell in this pane.
+    local s=suspend
+    tm new-session -d -s $s -x 100 -y 20 "env -i HOME='$WORK' PATH='$PATH' TERM=tmux-256color LC_ALL=C.UTF-8 XDG_STATE_HOME='$XDG_STATE_HOME' PS1='E2E-SHELL\$ ' bash --norc --noprofile -i"
+    wait_for $s 'E2E-SHELL' 10
+    type_line $s "stty -g > '$WORK/suspend.before'; $(printf '%q' "$BIN")"
+    wait_input $s '^tconv>( )?$' 30
+    type_line $s 'suspended_value = 17'
+    keys $s C-z
+    if wait_for $s 'Stopped' 10 && [ "$(tm display -p -t $s '#{alternate_on}')" = "0" ]; then
+        pass "Ctrl-Z suspends to the shell's main screen"
+    else
+        fail "Ctrl-Z suspends to the shell's main screen" "no job stop, or still on the alternate screen" $s
+    fi
+    type_line $s 'fg'
+    wait_input $s '^tconv>( )?$' 10
+    type_line $s 'suspended_value'
+    if [ "$LANGUAGE" = 1 ]; then
+        check $s "fg returns to the same session" wait_for $s '^17$'
+    else
+        check $s "fg returns to the same session" wait_for $s 'tconv> suspended_value$'
+    fi
+    keys $s C-d
+    wait_for $s 'E2E-SHELL.*$' 10
+    type_line $s "stty -g > '$WORK/suspend.after.tmp' && mv '$WORK/suspend.after.tmp' '$WORK/suspend.after'"
+    local deadline=$(( $(now_ms) + 10000 ))
+    while [ ! -f "$WORK/suspend.after" ] && [ "$(now_ms)" -lt "$deadline" ]; do sleep 0.05; done
+    if cmp -s "$WORK/suspend.before" "$WORK/suspend.after" && [ "$(tm display -p -t $s '#{alternate_on}')" = "0" ]; then
+        pass "terminal restored after Ctrl-Z, fg and Ctrl-D"
+    else
+        fail "terminal restored after Ctrl-Z, fg and Ctrl-D" "stty or alternate screen differ" $s
+    fi
+    finish $s
+}
+
 test_resize() {
     local s=resize
     start $s 80 24 tmux-256color
@@ -606,7 +641,7 @@ test_plain() {
     fi
 }
 
-for t in ${E2E_TESTS:-prompt_and_statement completion history ctrl_c show step color_choices resize sizes exit_paths plain}; do
+for t in ${E2E_TESTS:-prompt_and_statement completion history ctrl_c show step color_choices suspend resize sizes exit_paths plain}; do
     if selected "$t"; then "test_$t"; fi
 done
 
