@@ -447,7 +447,7 @@ test_suspend() {
         fail "Ctrl-Z suspends to the shell's main screen" "no job stop, or still on the alternate screen" $s
     fi
     type_line $s 'fg'
-    wait_input $s '^tconv>( )?$' 10
+    wait_input $s '^tconv>( )?$' 30
     type_line $s 'suspended_value'
     if [ "$LANGUAGE" = 1 ]; then
         check $s "fg returns to the same session" wait_for $s '^17$'
@@ -513,7 +513,7 @@ test_sizes() {
     done
     s=size-tiny
     start $s 20 5 xterm-256color
-    check $s "starting in a 20x5 terminal shows the too-small message" wait_for $s 'too small' 10
+    check $s "starting in a 20x5 terminal shows the too-small message" wait_for $s 'too small' 30
     keys $s C-d
     check $s "Ctrl-D leaves a too-small terminal and restores it" restored $s
     finish $s
@@ -564,7 +564,7 @@ test_exit_paths() {
 test_plain() {
     local s=plain-dumb
     start $s 100 30 dumb
-    check $s "TERM=dumb gives the plain readline prompt" wait_for $s '^tconv>( )?$' 10
+    check $s "TERM=dumb gives the plain readline prompt" wait_for $s '^tconv>( )?$' 30
     if [ "$(tm display -p -t $s '#{alternate_on}')" = "0" ]; then pass "TERM=dumb stays on the main screen"; else fail "TERM=dumb stays on the main screen" "alternate screen on" $s; fi
     type_line $s 'plain_line = 1'
     check $s "plain mode reads a line and prompts again" wait_for $s 'tconv> plain_line = 1'
@@ -596,7 +596,7 @@ test_plain() {
     finish $s
     s=plain-flag
     start $s 100 30 xterm-256color -- --plain
-    check $s "--plain gives the readline prompt without the pane" wait_for $s '^tconv>( )?$' 10
+    check $s "--plain gives the readline prompt without the pane" wait_for $s '^tconv>( )?$' 30
     keys $s C-d
     restored $s >/dev/null && pass "--plain restores the terminal" || fail "--plain restores the terminal" "" $s
     finish $s
