@@ -28,18 +28,20 @@ public enum Engine {
 
     static func compute<T: EngineScalar>(_ problem: ConvProblem, transposed: Bool, x: [T], w: [T], count: Int,
                                          options: ExecutionOptions) throws(EngineError) -> [T] {
-        var out = [T](repeating: 0, count: count)
-        if count == 0 { return out }
+        if count == 0 { return [] }
         var failure: EngineError? = nil
-        x.withUnsafeBufferPointer { xp in
-            w.withUnsafeBufferPointer { wp in
-                out.withUnsafeMutableBufferPointer { op in
+        // The fast kernels write every output element, so the result starts uninitialised (no
+        // zero-filling pass over a large output); the reference kernels accumulate into zeros.
+        let out = [T](unsafeUninitializedCapacity: count) { op, initializedCount in
+            x.withUnsafeBufferPointer { xp in
+                w.withUnsafeBufferPointer { wp in
                     do throws(EngineError) {
                         if options.algorithm == .auto,
                            try FastKernels.run(problem, transposed: transposed, input: xp, filter: wp, output: op,
                                                threads: options.threads, control: options.control) {
                             return
                         }
+                        op.initialize(repeating: 0)
                         if transposed {
                             try ReferenceKernels.transposed(problem, input: xp, filter: wp, output: op, control: options.control)
                         } else {
@@ -50,6 +52,9 @@ public enum Engine {
                     }
                 }
             }
+            // On failure the array is dropped, but it must still hold initialised values.
+            if failure != nil { op.initialize(repeating: 0) }
+            initializedCount = count
         }
         if let failure { throw failure }
         return out

@@ -76,7 +76,8 @@ private func reference<T: EngineScalar>(_ p: ConvProblem, transposed: Bool, x: [
 private func fast<T: EngineScalar>(_ p: ConvProblem, transposed: Bool, x: [T], w: [T], count: Int, threads: Int = 1,
                                    kernel: FastPlan.Kernel? = nil, parallelThreshold: Int = FastKernels.parallelThreshold,
                                    control: ComputeControl? = nil) throws -> [T]? {
-    var out = [T](repeating: 0, count: count)
+    // NaN everywhere first: the fast kernels must write every output element themselves.
+    var out = [T](repeating: .nan, count: count)
     let ran = try x.withUnsafeBufferPointer { xp in
         try w.withUnsafeBufferPointer { wp in
             try out.withUnsafeMutableBufferPointer { op in
@@ -131,7 +132,7 @@ private func check(_ p: ConvProblem, transposed: Bool, seed: UInt64, kernels: [F
     }
 }
 
-private let allKernels: [FastPlan.Kernel?] = [nil, .dot, .tile(nv: 1), .tile(nv: 2), .tile(nv: 4)]
+private let allKernels: [FastPlan.Kernel?] = [nil, .dot] + FastPlan.Tile.allCases.map { .tile($0) }
 
 @Test func transposedMatchesReferenceOnRandomShapes() throws {
     var rng = FastRandom(seed: 0x7A57)
@@ -169,6 +170,18 @@ private let allKernels: [FastPlan.Kernel?] = [nil, .dot, .tile(nv: 1), .tile(nv:
     for (index, p) in cases.enumerated() {
         try check(p, transposed: true, seed: UInt64(500 + index), kernels: allKernels)
         try check(p, transposed: false, seed: UInt64(600 + index), kernels: allKernels)
+    }
+}
+
+@Test func outputChannelCountsAroundTileWidths() throws {
+    // Channel counts below, at and between the tiles' widths (16/8 lanes for float/double): a tile
+    // wider than C_out shifts its last column to end at C_out, several blocks overlap the last one,
+    // and too few channels go through the spill rows.
+    for (index, channels) in [3, 8, 12, 21, 24, 33, 50, 70].enumerated() {
+        let p = ConvProblem(rank: 2, batch: 1, image: [7, 6], feature: [4, 3], kernel: [3, 3], strides: [2, 2], dilations: [1, 1],
+                            padBefore: [1, 1], padAfter: [1, 1], imageChannels: channels, featureChannels: 16 + index)
+        try check(p, transposed: true, seed: UInt64(700 + index), kernels: allKernels)
+        try check(p, transposed: false, seed: UInt64(800 + index), kernels: allKernels)
     }
 }
 

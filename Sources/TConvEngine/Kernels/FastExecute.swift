@@ -5,6 +5,9 @@
 /// as the problem gives it. Memory: the packed weights (a copy of the filter's size, only when the
 /// kernel cannot read it in place) plus a small table of row pointers per worker; `bytesNeeded`
 /// says how much, and the caller declines plans over its budget.
+///
+/// Every output element is written exactly once (by the unit that owns it, or as part of a phase
+/// no tap reaches), so `out` may arrive uninitialised.
 struct FastExecutor<T: FastScalar> {
     let plan: FastPlan
     let threads: Int
@@ -15,8 +18,7 @@ struct FastExecutor<T: FastScalar> {
             + plan.totalTaps * 8 + threads * plan.workerScratchBytes
     }
 
-    /// Computes `out` (zeroed or not: every output element of a phase is overwritten, and elements
-    /// no tap reaches are left as they are, which is zero on arrival).
+    /// Computes every element of `out`.
     func run(input x: UnsafePointer<T>, filter w: UnsafePointer<T>, output y: UnsafeMutablePointer<T>,
              control: ComputeControl?) throws(EngineError) {
         let g = plan.geometry
@@ -25,6 +27,7 @@ struct FastExecutor<T: FastScalar> {
         let zeros = UnsafeMutablePointer<T>.allocate(capacity: cin + 64)
         zeros.initialize(repeating: 0, count: cin + 64)
         defer { zeros.deallocate() }
+        writeZeroBoxes(y)
 
         // Weight offset of each tap, per phase (in the filter or in the packed copy).
         let wTap = UnsafeMutablePointer<Int>.allocate(capacity: max(plan.totalTaps, 1))
@@ -52,10 +55,31 @@ struct FastExecutor<T: FastScalar> {
         // Spill rows of invalid pixels are summed into and then discarded: keep them finite.
         scratch.initializeMemory(as: UInt8.self, repeating: 0, count: scratchBytes * workerCount)
         let shared = UnsafeSendable((x, w, y, UnsafePointer(packed), UnsafePointer(zeros), UnsafePointer(wTap), scratch))
-        try FastParallel.run(units: plan.units.count, threads: threads, control: control, checkpoints: true) { unit, worker in
+        try FastParallel.run(units: plan.groupCount, threads: threads, control: control, checkpoints: true) { group, worker in
             let s = shared.value
-            runUnit(plan.units[unit], x: s.0, w: s.3, filter: s.1, y: s.2, zeros: s.4, wTapAll: s.5,
-                    scratch: s.6 + worker * scratchBytes)
+            for unit in plan.unitGroups[group]..<plan.unitGroups[group + 1] {
+                runUnit(plan.units[unit], x: s.0, w: s.3, filter: s.1, y: s.2, zeros: s.4, wTapAll: s.5,
+                        scratch: s.6 + worker * scratchBytes)
+            }
+        }
+    }
+
+    /// Zeroes the output positions of phases that no tap reaches (all channels).
+    private func writeZeroBoxes(_ y: UnsafeMutablePointer<T>) {
+        let g = plan.geometry
+        let outS2 = g.outChannels, outS1 = g.outSize.2 * outS2, outS0 = g.outSize.1 * outS1, outN = g.outSize.0 * outS0
+        for box in g.zeroBoxes {
+            for n in 0..<g.batch {
+                for m0 in 0..<box.count.0 {
+                    for m1 in 0..<box.count.1 {
+                        for m2 in 0..<box.count.2 {
+                            let at = n * outN + (box.start.0 + box.step.0 * m0) * outS0 + (box.start.1 + box.step.1 * m1) * outS1
+                                + (box.start.2 + box.step.2 * m2) * outS2
+                            (y + at).initialize(repeating: 0, count: g.outChannels)
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -102,6 +126,13 @@ struct FastExecutor<T: FastScalar> {
 
     /// One unit: build the row-pointer table for its tiles, then run the kernel per channel block
     /// and tile (the channel block outermost, so its weights stay in cache across the tiles).
+    ///
+    /// Each tile keeps only its *active* taps: those that read the input for at least one of its
+    /// pixels. The phase's pixels are numbered region by region (`FastPhase.regions`), so almost
+    /// every tile lies in one region and skips exactly the taps that would multiply padding zeros.
+    /// An output's sum still runs over its taps in phase order, then channels: skipping a tap that
+    /// adds 0*w changes nothing, and the tiling, which decides what is skipped, does not depend on
+    /// the thread count.
     private func runUnit(_ unit: FastPlan.Unit, x: UnsafePointer<T>, w packed: UnsafePointer<T>,
                          filter: UnsafePointer<T>, y: UnsafeMutablePointer<T>, zeros: UnsafePointer<T>,
                          wTapAll: UnsafePointer<Int>, scratch: UnsafeMutableRawPointer) {
@@ -112,130 +143,223 @@ struct FastExecutor<T: FastScalar> {
         let tiles = unit.tile1 - unit.tile0
         let cin = g.inPerGroup, cout = g.outPerGroup
         let pixels = plan.phasePixels[unit.phase]
+        let layout = plan.scratch
 
-        // Scratch layout: row pointers [tiles][taps][mr], output offsets [tiles][mr], destination
-        // pointers [mr], a spill tile [mr][nr] for rows and channels that are not stored.
-        let rows = scratch.bindMemory(to: UnsafePointer<T>.self, capacity: tiles * taps * mr)
-        let outOffsets = (scratch + plan.maxTilesPerUnit * plan.maxTaps * mr * 8).bindMemory(to: Int.self, capacity: tiles * mr)
-        let dst = (scratch + plan.maxTilesPerUnit * plan.maxTaps * mr * 8 + plan.maxTilesPerUnit * mr * 8)
-            .bindMemory(to: UnsafeMutablePointer<T>.self, capacity: mr)
-        let spill = (scratch + plan.maxTilesPerUnit * plan.maxTaps * mr * 8 + plan.maxTilesPerUnit * mr * 8 + mr * 8)
-            .bindMemory(to: T.self, capacity: plan.maxTilesPerUnit * mr * nr + 64)
+        // Scratch: row pointers [tiles][taps][mr] (active taps first), per tile its active taps'
+        // indices and weight offsets [tiles][taps] and their count, reduction cursors [tiles],
+        // output offsets [tiles][mr] (-1: no pixel), destination pointers [mr], and spill tiles
+        // [tiles][mr][nr] for rows and channels that are not stored directly.
+        let rows = (scratch + layout.rows).bindMemory(to: UnsafePointer<T>.self, capacity: tiles * taps * mr)
+        let tileTaps = (scratch + layout.tileTaps).bindMemory(to: Int.self, capacity: tiles * taps)
+        let tileWeights = (scratch + layout.tileWeights).bindMemory(to: Int.self, capacity: tiles * taps)
+        let tileCounts = (scratch + layout.tileCounts).bindMemory(to: Int.self, capacity: tiles)
+        let cursors = (scratch + layout.cursors).bindMemory(to: Int.self, capacity: tiles)
+        let outOffsets = (scratch + layout.outOffsets).bindMemory(to: Int.self, capacity: tiles * mr)
+        let dst = (scratch + layout.dst).bindMemory(to: UnsafeMutablePointer<T>.self, capacity: mr)
+        let spill = (scratch + layout.spill).bindMemory(to: T.self, capacity: tiles * mr * nr + 64)
 
         // Strides (elements) of the channels-last input and output.
         let inS2 = g.inChannels, inS1 = g.inSize.2 * inS2, inS0 = g.inSize.1 * inS1, inN = g.inSize.0 * inS0
         let outS2 = g.outChannels, outS1 = g.outSize.2 * outS2, outS0 = g.outSize.1 * outS1, outN = g.outSize.0 * outS0
         let inGroup = unit.group * cin, outGroup = unit.group * cout
-        let c1c2 = phase.count.1 * phase.count.2, perImage = phase.count.0 * c1c2
+        let wTapPhase = wTapAll + plan.tapBase[unit.phase]
 
+        // Per tap: its input offset in elements, and whether it reads the input in the current
+        // region (the same answer for every pixel of a region).
+        let tapOffsets = (scratch + layout.tapOffsets).bindMemory(to: Int.self, capacity: taps)
+        let regionValid = (scratch + layout.regionValid).bindMemory(to: Int.self, capacity: taps)
         let inLimit = (UInt(g.inSize.0), UInt(g.inSize.1), UInt(g.inSize.2))
         phase.taps.withUnsafeBufferPointer { tapList in
-            for tile in 0..<tiles {
-                // Coordinates of the tile's first pixel, then stepped pixel by pixel (no divisions).
-                let first = (unit.tile0 + tile) * mr
-                var n = first / perImage
-                let r = first - n * perImage
-                var m0 = r / c1c2
-                let r2 = r - m0 * c1c2
-                var m1 = r2 / phase.count.2
-                var m2 = r2 - m1 * phase.count.2
-                for p in 0..<mr {
-                    let rowBase = rows + (tile * taps) * mr + p
-                    guard first + p < pixels else {
-                        outOffsets[tile * mr + p] = -1
-                        for t in 0..<taps { rowBase[t * mr] = zeros }
-                        continue
-                    }
-                    outOffsets[tile * mr + p] = n * outN + (phase.start.0 + phase.step.0 * m0) * outS0
-                        + (phase.start.1 + phase.step.1 * m1) * outS1 + (phase.start.2 + phase.step.2 * m2) * outS2 + outGroup
-                    let b0 = m0 * phase.inStep.0, b1 = m1 * phase.inStep.1, b2 = m2 * phase.inStep.2
-                    let inBase = x + n * inN + inGroup
-                    for t in 0..<taps {
-                        let off = tapList[t].offset
-                        let i0 = b0 + off.0, i1 = b1 + off.1, i2 = b2 + off.2
-                        // One unsigned compare per axis: negative coordinates wrap to huge values.
-                        if UInt(bitPattern: i0) < inLimit.0 && UInt(bitPattern: i1) < inLimit.1 && UInt(bitPattern: i2) < inLimit.2 {
-                            rowBase[t * mr] = inBase + i0 * inS0 + i1 * inS1 + i2 * inS2
-                        } else {
-                            rowBase[t * mr] = zeros
+            for t in 0..<taps {
+                let off = tapList[t].offset
+                tapOffsets[t] = off.0 &* inS0 &+ off.1 &* inS1 &+ off.2 &* inS2
+            }
+            func enter(_ region: FastRegion) {
+                let b0 = region.lo.0 &* phase.inStep.0, b1 = region.lo.1 &* phase.inStep.1, b2 = region.lo.2 &* phase.inStep.2
+                for t in 0..<taps {
+                    let off = tapList[t].offset
+                    // One unsigned compare per axis: negative coordinates wrap to huge values.
+                    let inside = UInt(bitPattern: b0 &+ off.0) < inLimit.0 && UInt(bitPattern: b1 &+ off.1) < inLimit.1
+                        && UInt(bitPattern: b2 &+ off.2) < inLimit.2
+                    regionValid[t] = inside ? 1 : 0
+                }
+            }
+            phase.regions.withUnsafeBufferPointer { regions in
+                // Coordinates of the unit's first pixel, then stepped pixel by pixel (no divisions).
+                var pixel = unit.tile0 * mr
+                var regionIndex = phase.region(of: pixel)
+                var region = regions[regionIndex]
+                enter(region)
+                let width2 = region.hi.2 - region.lo.2, width12 = (region.hi.1 - region.lo.1) * width2
+                var local = pixel - region.first
+                var n = local / region.pixelsPerImage
+                local -= n * region.pixelsPerImage
+                var m0 = region.lo.0 + local / width12
+                local -= (m0 - region.lo.0) * width12
+                var m1 = region.lo.1 + local / width2
+                var m2 = region.lo.2 + local - (m1 - region.lo.1) * width2
+                let inStep = phase.inStep, start = phase.start, step = phase.step
+                for tile in 0..<tiles {
+                    let tileRows = rows + tile * taps * mr
+                    let flags = tileTaps + tile * taps
+                    for t in 0..<taps { flags[t] = regionValid[t] }
+                    for p in 0..<mr {
+                        guard pixel < pixels else {
+                            outOffsets[tile * mr + p] = -1
+                            for t in 0..<taps { tileRows[t * mr + p] = zeros }
+                            continue
+                        }
+                        outOffsets[tile * mr + p] = n &* outN &+ (start.0 &+ step.0 &* m0) &* outS0
+                            &+ (start.1 &+ step.1 &* m1) &* outS1 &+ (start.2 &+ step.2 &* m2) &* outS2 &+ outGroup
+                        let base = x + (n &* inN &+ inGroup &+ m0 &* inStep.0 &* inS0 &+ m1 &* inStep.1 &* inS1 &+ m2 &* inStep.2 &* inS2)
+                        for t in 0..<taps {
+                            tileRows[t * mr + p] = regionValid[t] != 0 ? base + tapOffsets[t] : zeros
+                        }
+                        pixel += 1
+                        m2 += 1
+                        if m2 == region.hi.2 {
+                            m2 = region.lo.2; m1 += 1
+                            if m1 == region.hi.1 {
+                                m1 = region.lo.1; m0 += 1
+                                if m0 == region.hi.0 {
+                                    m0 = region.lo.0; n += 1
+                                    if n == g.batch {
+                                        n = 0; regionIndex += 1
+                                        if regionIndex < regions.count {
+                                            region = regions[regionIndex]
+                                            m0 = region.lo.0; m1 = region.lo.1; m2 = region.lo.2
+                                            enter(region)
+                                            if p + 1 < mr {
+                                                for t in 0..<taps { flags[t] |= regionValid[t] }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
-                    m2 += 1
-                    if m2 == phase.count.2 {
-                        m2 = 0; m1 += 1
-                        if m1 == phase.count.1 {
-                            m1 = 0; m0 += 1
-                            if m0 == phase.count.0 { m0 = 0; n += 1 }
+                    // Keep the active taps, in phase order (k <= t: flags already read are reused).
+                    var k = 0
+                    for t in 0..<taps where flags[t] != 0 {
+                        if k != t {
+                            for p in 0..<mr { tileRows[k * mr + p] = tileRows[t * mr + p] }
                         }
+                        flags[k] = t
+                        tileWeights[tile * taps + k] = wTapPhase[t]
+                        k += 1
                     }
+                    tileCounts[tile] = k
                 }
             }
         }
 
         let wBase = plan.packWeights ? packed + plan.packOffsets[unit.phase * g.groups + unit.group]
                                      : filter + unit.group * g.groupStride
-        let wTap = wTapAll + plan.tapBase[unit.phase]
         for block in unit.block0..<unit.block1 {
-            // The last block overlaps the one before when cout is not a multiple of nr: the shared
-            // channels are computed twice, identically.
-            let start = cout >= nr ? min(block * nr, cout - nr) : 0
-            let valid = min(nr, cout - start)
+            // Block `block` owns channels [writeStart, writeStart + writeCount). When cout is not a
+            // multiple of nr the last block computes nr channels ending at cout (overlapping the
+            // block before: the shared channels get identical sums). With fewer than nr channels in
+            // all, a tile whose last column can shift left so it ends at cout still stores directly;
+            // otherwise the tile goes through the spill rows.
+            let writeStart = block * nr, writeCount = min(nr, cout - block * nr)
+            let start = cout >= nr ? min(writeStart, cout - nr) : 0
             switch plan.kernel {
-            case .tile(let nv):
+            case .tile(let shape):
+                let v = T.Vector.scalarCount
+                let lastWidth = (shape.lastHalves ?? 2) * v / 2
+                var last = nr - lastWidth
+                var direct = start == writeStart && writeCount == nr
+                if cout < nr, shape.lastHalves != nil, cout >= nr - lastWidth {
+                    last = cout - lastWidth
+                    direct = true
+                }
                 let ldw = plan.packWeights ? plan.packedWidth : g.kStride
                 let panel = wBase + start * (plan.packWeights ? 1 : g.nStride)
-                // Each tile keeps its own spill rows, since a chunked reduction comes back to them.
+                for tile in 0..<tiles { cursors[tile] = 0 }
                 var t0 = 0
                 while t0 < taps {
-                    let tapCount = min(plan.tapChunk, taps - t0)
+                    let tEnd = taps - t0 <= plan.tapChunk ? taps : t0 + plan.tapChunk
                     var c0 = 0
                     while c0 < cin {
                         let channelCount = min(plan.channelChunk, cin - c0)
-                        let accumulate = t0 > 0 || c0 > 0
                         for tile in 0..<tiles {
+                            // This chunk's taps of the tile: its active taps [kLo, kHi) below tEnd.
+                            let list = tileTaps + tile * taps, count = tileCounts[tile], kLo = cursors[tile]
+                            var kHi = kLo
+                            while kHi < count && list[kHi] < tEnd { kHi += 1 }
+                            if kHi == kLo { continue }
                             let offsets = outOffsets + tile * mr
+                            // Each tile keeps its own spill rows, since a chunked reduction comes back to them.
                             let tileSpill = spill + tile * mr * nr
                             for p in 0..<mr {
-                                dst[p] = offsets[p] >= 0 && valid == nr ? y + offsets[p] + start : tileSpill + p * nr
+                                dst[p] = offsets[p] >= 0 && direct ? y + offsets[p] + start : tileSpill + p * nr
                             }
-                            let rowTable = UnsafePointer(rows + (tile * taps + t0) * mr)
-                            let wTapChunk = wTap + t0, wChunk = panel + c0 * ldw
-                            switch nv {
-                            case 4:
-                                FastMicroKernels.tile6x4(taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: wTapChunk,
-                                                         ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst)
-                            case 2:
-                                FastMicroKernels.tile12x2(taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: wTapChunk,
+                            let rowTable = UnsafePointer(rows + (tile * taps + kLo) * mr)
+                            let weights = UnsafePointer(tileWeights + tile * taps + kLo)
+                            let wChunk = panel + c0 * ldw, tapCount = kHi - kLo, accumulate = kLo > 0 || c0 > 0
+                            switch shape {
+                            case .m6n4:
+                                FastMicroKernels.tile6x4(taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: weights,
+                                                         ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst, last: last)
+                            case .m8n3:
+                                FastMicroKernels.tile8x3(taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: weights,
+                                                         ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst, last: last)
+                            case .m12n2:
+                                FastMicroKernels.tile12x2(taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: weights,
+                                                          ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst, last: last)
+                            case .m12n1h:
+                                FastMicroKernels.tile12x1h(taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: weights,
+                                                           ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst, last: last)
+                            case .m12n1:
+                                FastMicroKernels.tile12x1(taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: weights,
                                                           ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst)
-                            default:
-                                FastMicroKernels.tile12x1(taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: wTapChunk,
+                            case .m12nh:
+                                FastMicroKernels.tile12xh(taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: weights,
                                                           ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst)
                             }
                         }
                         c0 += channelCount
                     }
-                    t0 += tapCount
-                }
-                if valid < nr {
                     for tile in 0..<tiles {
-                        let offsets = outOffsets + tile * mr
-                        for p in 0..<mr where offsets[p] >= 0 {
-                            let target = y + offsets[p] + start, source = spill + (tile * mr + p) * nr
-                            for j in 0..<valid { target[j] = source[j] }
-                        }
+                        let list = tileTaps + tile * taps, count = tileCounts[tile]
+                        var k = cursors[tile]
+                        while k < count && list[k] < tEnd { k += 1 }
+                        cursors[tile] = k
                     }
+                    t0 = tEnd
                 }
+                storeBlock(tiles: tiles, mr: mr, nr: nr, y: y, outOffsets: outOffsets, tileCounts: tileCounts, spill: spill,
+                           direct: direct, from: writeStart - start, to: writeStart, count: writeCount)
             case .dot:
                 let ldco = plan.packWeights ? cin : g.nStride
                 let panel = wBase + start * ldco
-                for tile in 0..<tiles {
-                    let offsets = outOffsets + tile * mr
+                for tile in 0..<tiles where tileCounts[tile] > 0 {
                     let rowTable = UnsafePointer(rows + tile * taps * mr)
-                    FastMicroKernels.dot4x4(taps: taps, cin: cin, rows: rowTable, w: panel, wTap: wTap, ldco: ldco, out: spill)
-                    for p in 0..<4 where offsets[p] >= 0 {
-                        let target = y + offsets[p] + start
-                        for j in 0..<valid { target[j] = spill[p * 4 + j] }
-                    }
+                    FastMicroKernels.dot4x4(taps: tileCounts[tile], cin: cin, rows: rowTable, w: panel,
+                                            wTap: tileWeights + tile * taps, ldco: ldco, out: spill + tile * mr * nr)
+                }
+                storeBlock(tiles: tiles, mr: mr, nr: nr, y: y, outOffsets: outOffsets, tileCounts: tileCounts, spill: spill,
+                           direct: false, from: writeStart - start, to: writeStart, count: writeCount)
+            }
+        }
+    }
+
+    /// After a block: copies spilled tiles' channels [from, from + count) to the output channels
+    /// [to, to + count), and writes zeros for tiles that no tap reached.
+    private func storeBlock(tiles: Int, mr: Int, nr: Int, y: UnsafeMutablePointer<T>, outOffsets: UnsafePointer<Int>,
+                            tileCounts: UnsafePointer<Int>, spill: UnsafePointer<T>, direct: Bool, from: Int, to: Int, count: Int) {
+        for tile in 0..<tiles {
+            let offsets = outOffsets + tile * mr
+            // Plain loops: a few dozen channels per pixel, where a memcpy call costs more than the copy.
+            if tileCounts[tile] == 0 {
+                for p in 0..<mr where offsets[p] >= 0 {
+                    let target = y + offsets[p] + to
+                    for j in 0..<count { target[j] = 0 }
+                }
+            } else if !direct {
+                for p in 0..<mr where offsets[p] >= 0 {
+                    let target = y + offsets[p] + to, source = spill + (tile * mr + p) * nr + from
+                    for j in 0..<count { target[j] = source[j] }
                 }
             }
         }

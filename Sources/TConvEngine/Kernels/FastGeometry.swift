@@ -19,6 +19,16 @@ struct FastTap {
     var offset: (Int, Int, Int)
 }
 
+/// A box of a phase's output positions, `m` in `lo..<hi` per axis, over which every tap either
+/// reads the input for all positions or for none (it lies wholly inside or wholly in the padding).
+struct FastRegion {
+    var lo: (Int, Int, Int)
+    var hi: (Int, Int, Int)
+    /// Index of the region's first pixel in the phase's pixel order (batch items inside regions).
+    var first: Int
+    var pixelsPerImage: Int { (hi.0 - lo.0) * (hi.1 - lo.1) * (hi.2 - lo.2) }
+}
+
 struct FastPhase {
     /// First output coordinate and output step per axis: o = start + step*m, m in 0..<count.
     var start: (Int, Int, Int)
@@ -27,9 +37,30 @@ struct FastPhase {
     /// Input step per unit of m (1 for transposed phases, the stride for forward convs).
     var inStep: (Int, Int, Int)
     var taps: [FastTap]
+    /// The phase's pixels are numbered region by region (regions in lexicographic order; inside a
+    /// region: batch item, then m0, m1, m2), so consecutive pixels share the taps that reach them
+    /// and a tile of them can skip the taps that read only padding.
+    var regions: [FastRegion]
 
     /// Output pixels of this phase in one batch item.
     var pixelsPerImage: Int { count.0 * count.1 * count.2 }
+
+    /// Index of the region that holds phase pixel `pixel` (binary search over `first`).
+    func region(of pixel: Int) -> Int {
+        var low = 0, high = regions.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if regions[mid].first <= pixel { low = mid } else { high = mid - 1 }
+        }
+        return low
+    }
+}
+
+/// Output positions (per axis `start + step*m`, m in 0..<count) that no tap reaches: they are zero.
+struct FastZeroBox {
+    var start: (Int, Int, Int)
+    var step: (Int, Int, Int)
+    var count: (Int, Int, Int)
 }
 
 /// Shapes and strides of one fast run, channels-last, spatial axes padded to three.
@@ -52,6 +83,8 @@ struct FastGeometry {
     var nStride: Int
     var groupStride: Int
     var phases: [FastPhase]
+    /// Phases of the output that no tap reaches (zero, written as such).
+    var zeroBoxes: [FastZeroBox]
     /// Spatial taps of the filter (all of them, including those no phase uses).
     var kernelTaps: Int
 
@@ -88,7 +121,8 @@ struct FastGeometry {
         }
 
         // Per axis: the list of (residue/phase description, taps with offsets).
-        typealias AxisPhase = (start: Int, step: Int, count: Int, inStep: Int, taps: [(k: Int, offset: Int)])
+        typealias AxisPhase = (start: Int, step: Int, count: Int, inStep: Int, taps: [(k: Int, offset: Int)],
+                               cuts: [Int])
         func axisPhases(_ axis: Int) -> [AxisPhase] {
             let s = p.strides[axis], d = p.dilations[axis], pad = p.padBefore[axis], kernel = p.kernel[axis]
             let outCount = transposed ? p.image[axis] : p.feature[axis]
@@ -114,22 +148,53 @@ struct FastGeometry {
                     guard last >= 0, first < inCount else { continue }
                     taps.append((tap, offset))
                 }
-                result.append((r, residues, count, inStep, taps))
+                // Where a tap starts or stops reading the input: m*inStep + offset in [0, inCount).
+                var cuts = [0, count]
+                for tap in taps {
+                    let low = max(0, ceilDiv(-tap.offset, inStep)), high = min(count, ceilDiv(inCount - tap.offset, inStep))
+                    if low > 0 && low < count { cuts.append(low) }
+                    if high > 0 && high < count { cuts.append(high) }
+                }
+                cuts = Array(Set(cuts)).sorted()
+                result.append((r, residues, count, inStep, taps, cuts))
             }
             return result
         }
         let a0 = axisPhases(0), a1 = axisPhases(1), a2 = axisPhases(2)
         var phases = [FastPhase]()
+        var zeroBoxes = [FastZeroBox]()
+        let batch = p.batch
         for x in a0 { for y in a1 { for z in a2 {
-            guard x.count > 0, y.count > 0, z.count > 0, !x.taps.isEmpty, !y.taps.isEmpty, !z.taps.isEmpty else { continue }
+            guard x.count > 0, y.count > 0, z.count > 0 else { continue }
+            guard !x.taps.isEmpty, !y.taps.isEmpty, !z.taps.isEmpty else {
+                zeroBoxes.append(FastZeroBox(start: (x.start, y.start, z.start), step: (x.step, y.step, z.step),
+                                             count: (x.count, y.count, z.count)))
+                continue
+            }
             var taps = [FastTap]()
             taps.reserveCapacity(x.taps.count * y.taps.count * z.taps.count)
             for t0 in x.taps { for t1 in y.taps { for t2 in z.taps {
                 taps.append(FastTap(filterTap: (t0.k * k.1 + t1.k) * k.2 + t2.k, offset: (t0.offset, t1.offset, t2.offset)))
             } } }
+            var regions = [FastRegion]()
+            var first = 0
+            for i0 in 1..<x.cuts.count { for i1 in 1..<y.cuts.count { for i2 in 1..<z.cuts.count {
+                let region = FastRegion(lo: (x.cuts[i0 - 1], y.cuts[i1 - 1], z.cuts[i2 - 1]),
+                                        hi: (x.cuts[i0], y.cuts[i1], z.cuts[i2]), first: first)
+                first += region.pixelsPerImage * batch
+                regions.append(region)
+            } } }
             phases.append(FastPhase(start: (x.start, y.start, z.start), step: (x.step, y.step, z.step),
-                                    count: (x.count, y.count, z.count), inStep: (x.inStep, y.inStep, z.inStep), taps: taps))
+                                    count: (x.count, y.count, z.count), inStep: (x.inStep, y.inStep, z.inStep), taps: taps,
+                                    regions: regions))
         } } }
         self.phases = phases
+        self.zeroBoxes = zeroBoxes
     }
+}
+
+/// `ceil(a / b)` for b > 0 and any sign of a.
+@inline(__always)
+func ceilDiv(_ a: Int, _ b: Int) -> Int {
+    a >= 0 ? (a + b - 1) / b : -((-a) / b)
 }

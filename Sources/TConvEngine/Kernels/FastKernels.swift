@@ -1,5 +1,6 @@
-/// Entry point of the fast kernels (issue 5). Returns false when no fast kernel applies, and the
-/// caller falls back to the reference kernels. The output buffer arrives zeroed.
+/// Entry point of the fast kernels (issue 5). Returns false when no fast kernel applies (the output
+/// is then untouched), and the caller falls back to the reference kernels. When it returns true it
+/// has written every output element, so the output buffer may arrive uninitialised.
 ///
 /// Every transposed and forward problem (1-D/2-D/3-D, any stride, dilation, padding, groups, both
 /// data layouts, float32 and float64) goes through one scheme: phase decomposition (`FastGeometry`)
@@ -55,33 +56,33 @@ enum FastKernels {
                                              kernel: FastPlan.Kernel?, parallelThreshold: Int) throws(EngineError) -> Bool {
         guard problem.rank >= 1, problem.rank <= 3, problem.groups >= 1,
               problem.imageChannels % problem.groups == 0, problem.featureChannels % problem.groups == 0 else { return false }
-        let item = problem.channelsFirst ? batchItem(problem) : problem
-        let geometry = FastGeometry(item, transposed: transposed)
         // Tiny problems: a direct loop, nothing allocated, no threads.
-        if kernel == nil && !problem.channelsFirst && geometry.issuedMultiplyAdds <= FastSmallKernel.limit
-            && geometry.inPerGroup * geometry.outPerGroup <= FastSmallKernel.channelProductLimit {
+        if kernel == nil && FastSmallKernel.accepts(problem, transposed: transposed, as: T.self) {
             control?.begin(totalUnits: 1)
             if let x = input.baseAddress, let w = filter.baseAddress, let y = output.baseAddress {
-                FastSmallKernel.run(geometry, input: x, filter: w, output: y)
+                FastSmallKernel.run(problem, transposed: transposed, input: x, filter: w, output: y)
             }
             try control?.checkpoint(done: 1)
             return true
         }
+        let item = problem.channelsFirst ? batchItem(problem) : problem
+        let geometry = FastGeometry(item, transposed: transposed)
         var plan = FastPlan(geometry, transposed: transposed, vectorWidth: T.Vector.scalarCount)
         if let kernel, !plan.apply(kernel, transposed: transposed, vectorWidth: T.Vector.scalarCount) { return false }
         let g = plan.geometry
         let batches = problem.channelsFirst ? problem.batch : 1
         let issued = g.issuedMultiplyAdds * batches
 
-        // Nothing to compute (empty input, no tap reaches the output): the zeroed output is the answer.
+        // Nothing to compute (empty input, no tap reaches the output): the output is zero.
         guard let x = input.baseAddress, let w = filter.baseAddress, let y = output.baseAddress,
               !plan.units.isEmpty, issued > 0 else {
+            if let y = output.baseAddress { y.initialize(repeating: 0, count: output.count) }
             control?.begin(totalUnits: 1)
             try control?.checkpoint(done: 1)
             return true
         }
         // Small problems run on the calling thread: waking a worker costs more than they do.
-        let threads = issued < parallelThreshold ? 1 : FastParallel.threadCount(requested: requested, units: plan.units.count)
+        let threads = issued < parallelThreshold ? 1 : FastParallel.threadCount(requested: requested, units: plan.groupCount)
         let executor = FastExecutor<T>(plan: plan, threads: threads)
         var bytes = executor.bytesNeeded
         if problem.channelsFirst {
@@ -90,7 +91,7 @@ enum FastKernels {
         }
         guard bytes <= workspaceLimit else { return false }
 
-        control?.begin(totalUnits: plan.units.count * batches)
+        control?.begin(totalUnits: plan.groupCount * batches)
         if !problem.channelsFirst {
             try executor.run(input: x, filter: w, output: y, control: control)
             return true
@@ -104,7 +105,6 @@ enum FastKernels {
         defer { outScratch.deallocate() }
         for n in 0..<problem.batch {
             transpose(x + n * inItem, rows: g.inChannels, columns: inPixels, into: inScratch)
-            outScratch.update(repeating: 0, count: outItem)
             try executor.run(input: inScratch, filter: w, output: outScratch, control: control)
             transpose(outScratch, rows: outPixels, columns: g.outChannels, into: y + n * outItem)
         }

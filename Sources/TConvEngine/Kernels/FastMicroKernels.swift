@@ -2,6 +2,13 @@
 /// whole reduction (all taps of a phase times the group's input channels) without touching memory
 /// for the accumulators, then stores it once.
 ///
+/// The tile kernels keep MR pixels x NR output channels in 24 (or 12) vector registers, NR a multiple
+/// of half a vector: 6x4V, 8x3V, 12x2V, 12x(V + V/2), 12xV, 12xV/2. Per input channel they load the
+/// NR weights once and broadcast one input value per pixel, so each FMA costs a fraction of a load.
+/// The half-vector columns exist for channel counts like 21 (FCN's classes): 24 lanes instead of
+/// 32 is 87% of the lanes doing useful work instead of 66%. (Written out by a generator script in
+/// the same pattern: one line per pixel in the inner loop.)
+///
 /// Shared conventions (V = `T.Vector.scalarCount`: 16 floats or 8 doubles in a 512-bit register):
 ///   cin, cinOffset  the input channels [cinOffset, cinOffset + cin) of each row are summed; with
 ///          `accumulate` the tile starts from what `dst` holds (the partial sum of an earlier chunk
@@ -16,12 +23,15 @@
 /// A float type the fast kernels are specialised for, with its 512-bit vector.
 protocol FastScalar: EngineScalar {
     associatedtype Vector: SIMD where Vector.Scalar == Self
+    /// Half a `Vector` (256 bits): the odd half-vector column of the tile kernels.
+    associatedtype Half: SIMD where Half.Scalar == Self
     /// Sum of the lanes in a fixed pairwise order.
     static func laneSum(_ v: Vector) -> Self
 }
 
 extension Float: FastScalar {
     typealias Vector = SIMD16<Float>
+    typealias Half = SIMD8<Float>
     @inline(__always)
     static func laneSum(_ v: SIMD16<Float>) -> Float {
         let a = v.lowHalf + v.highHalf
@@ -33,6 +43,7 @@ extension Float: FastScalar {
 
 extension Double: FastScalar {
     typealias Vector = SIMD8<Double>
+    typealias Half = SIMD4<Double>
     @inline(__always)
     static func laneSum(_ v: SIMD8<Double>) -> Double {
         let a = v.lowHalf + v.highHalf
@@ -52,18 +63,27 @@ func vstore<T: FastScalar>(_ v: T.Vector, _ p: UnsafeMutablePointer<T>) {
 }
 
 @inline(__always)
+func hload<T: FastScalar>(_ p: UnsafePointer<T>) -> T.Half {
+    UnsafeRawPointer(p).loadUnaligned(as: T.Half.self)
+}
+
+@inline(__always)
+func hstore<T: FastScalar>(_ v: T.Half, _ p: UnsafeMutablePointer<T>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: T.Half.self)
+}
+
+@inline(__always)
 func vsplat<T: FastScalar>(_ p: UnsafePointer<T>) -> T.Vector {
     T.Vector(repeating: p.pointee)
 }
 
 enum FastMicroKernels {
-    /// 6 pixels x 4 vectors of output channels (64 floats / 32 doubles): 24 accumulators.
-    /// w: panel [taps][cin][4V]. dst: 6 pointers, each receiving 4V contiguous values.
-    /// Per input channel: 4 vector loads and 6 broadcasts feed 24 FMAs.
+    /// 6 pixels x 4V output channels: 24 accumulators. w: panel [taps][cin][4V].
+    /// `last`: channel offset of the last column (V wide), normally the end of the one before it.
     @inline(never)
     static func tile6x4<T: FastScalar>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
-                                        w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
-                                        accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>) {
+                                    w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
+                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int) {
         let v = T.Vector.scalarCount
         var c00 = T.Vector(), c01 = T.Vector(), c02 = T.Vector(), c03 = T.Vector()
         var c10 = T.Vector(), c11 = T.Vector(), c12 = T.Vector(), c13 = T.Vector()
@@ -72,65 +92,125 @@ enum FastMicroKernels {
         var c40 = T.Vector(), c41 = T.Vector(), c42 = T.Vector(), c43 = T.Vector()
         var c50 = T.Vector(), c51 = T.Vector(), c52 = T.Vector(), c53 = T.Vector()
         if accumulate {
-            var d = dst[0]; c00 = vload(d); c01 = vload(d + v); c02 = vload(d + 2 * v); c03 = vload(d + 3 * v)
-            d = dst[1]; c10 = vload(d); c11 = vload(d + v); c12 = vload(d + 2 * v); c13 = vload(d + 3 * v)
-            d = dst[2]; c20 = vload(d); c21 = vload(d + v); c22 = vload(d + 2 * v); c23 = vload(d + 3 * v)
-            d = dst[3]; c30 = vload(d); c31 = vload(d + v); c32 = vload(d + 2 * v); c33 = vload(d + 3 * v)
-            d = dst[4]; c40 = vload(d); c41 = vload(d + v); c42 = vload(d + 2 * v); c43 = vload(d + 3 * v)
-            d = dst[5]; c50 = vload(d); c51 = vload(d + v); c52 = vload(d + 2 * v); c53 = vload(d + 3 * v)
+            var d = dst[0]; c00 = vload(d); c01 = vload(d + v); c02 = vload(d + 2 * v); c03 = vload(d + last)
+            d = dst[1]; c10 = vload(d); c11 = vload(d + v); c12 = vload(d + 2 * v); c13 = vload(d + last)
+            d = dst[2]; c20 = vload(d); c21 = vload(d + v); c22 = vload(d + 2 * v); c23 = vload(d + last)
+            d = dst[3]; c30 = vload(d); c31 = vload(d + v); c32 = vload(d + 2 * v); c33 = vload(d + last)
+            d = dst[4]; c40 = vload(d); c41 = vload(d + v); c42 = vload(d + 2 * v); c43 = vload(d + last)
+            d = dst[5]; c50 = vload(d); c51 = vload(d + v); c52 = vload(d + 2 * v); c53 = vload(d + last)
         }
         var rp = rows
         for t in 0..<taps {
             var wp = w + wTap[t]
-            let r0 = rp[0] + cinOffset, r1 = rp[1] + cinOffset, r2 = rp[2] + cinOffset
-            let r3 = rp[3] + cinOffset, r4 = rp[4] + cinOffset, r5 = rp[5] + cinOffset
+            let r0 = rp[0] + cinOffset, r1 = rp[1] + cinOffset, r2 = rp[2] + cinOffset, r3 = rp[3] + cinOffset
+            let r4 = rp[4] + cinOffset, r5 = rp[5] + cinOffset
             rp += 6
+            var a = T.Vector()
             for c in 0..<cin {
-                let b0: T.Vector = vload(wp), b1: T.Vector = vload(wp + v)
-                let b2: T.Vector = vload(wp + 2 * v), b3: T.Vector = vload(wp + 3 * v)
+                let b0: T.Vector = vload(wp); let b1: T.Vector = vload(wp + v); let b2: T.Vector = vload(wp + 2 * v); let b3: T.Vector = vload(wp + last)
                 wp += ldw
-                var a: T.Vector = vsplat(r0 + c)
-                c00.addProduct(a, b0); c01.addProduct(a, b1); c02.addProduct(a, b2); c03.addProduct(a, b3)
-                a = vsplat(r1 + c)
-                c10.addProduct(a, b0); c11.addProduct(a, b1); c12.addProduct(a, b2); c13.addProduct(a, b3)
-                a = vsplat(r2 + c)
-                c20.addProduct(a, b0); c21.addProduct(a, b1); c22.addProduct(a, b2); c23.addProduct(a, b3)
-                a = vsplat(r3 + c)
-                c30.addProduct(a, b0); c31.addProduct(a, b1); c32.addProduct(a, b2); c33.addProduct(a, b3)
-                a = vsplat(r4 + c)
-                c40.addProduct(a, b0); c41.addProduct(a, b1); c42.addProduct(a, b2); c43.addProduct(a, b3)
-                a = vsplat(r5 + c)
-                c50.addProduct(a, b0); c51.addProduct(a, b1); c52.addProduct(a, b2); c53.addProduct(a, b3)
+                a = T.Vector(repeating: r0[c]); c00.addProduct(a, b0); c01.addProduct(a, b1); c02.addProduct(a, b2); c03.addProduct(a, b3)
+                a = T.Vector(repeating: r1[c]); c10.addProduct(a, b0); c11.addProduct(a, b1); c12.addProduct(a, b2); c13.addProduct(a, b3)
+                a = T.Vector(repeating: r2[c]); c20.addProduct(a, b0); c21.addProduct(a, b1); c22.addProduct(a, b2); c23.addProduct(a, b3)
+                a = T.Vector(repeating: r3[c]); c30.addProduct(a, b0); c31.addProduct(a, b1); c32.addProduct(a, b2); c33.addProduct(a, b3)
+                a = T.Vector(repeating: r4[c]); c40.addProduct(a, b0); c41.addProduct(a, b1); c42.addProduct(a, b2); c43.addProduct(a, b3)
+                a = T.Vector(repeating: r5[c]); c50.addProduct(a, b0); c51.addProduct(a, b1); c52.addProduct(a, b2); c53.addProduct(a, b3)
             }
         }
-        var d = dst[0]; vstore(c00, d); vstore(c01, d + v); vstore(c02, d + 2 * v); vstore(c03, d + 3 * v)
-        d = dst[1]; vstore(c10, d); vstore(c11, d + v); vstore(c12, d + 2 * v); vstore(c13, d + 3 * v)
-        d = dst[2]; vstore(c20, d); vstore(c21, d + v); vstore(c22, d + 2 * v); vstore(c23, d + 3 * v)
-        d = dst[3]; vstore(c30, d); vstore(c31, d + v); vstore(c32, d + 2 * v); vstore(c33, d + 3 * v)
-        d = dst[4]; vstore(c40, d); vstore(c41, d + v); vstore(c42, d + 2 * v); vstore(c43, d + 3 * v)
-        d = dst[5]; vstore(c50, d); vstore(c51, d + v); vstore(c52, d + 2 * v); vstore(c53, d + 3 * v)
+        var d = dst[0]; vstore(c00, d); vstore(c01, d + v); vstore(c02, d + 2 * v); vstore(c03, d + last)
+        d = dst[1]; vstore(c10, d); vstore(c11, d + v); vstore(c12, d + 2 * v); vstore(c13, d + last)
+        d = dst[2]; vstore(c20, d); vstore(c21, d + v); vstore(c22, d + 2 * v); vstore(c23, d + last)
+        d = dst[3]; vstore(c30, d); vstore(c31, d + v); vstore(c32, d + 2 * v); vstore(c33, d + last)
+        d = dst[4]; vstore(c40, d); vstore(c41, d + v); vstore(c42, d + 2 * v); vstore(c43, d + last)
+        d = dst[5]; vstore(c50, d); vstore(c51, d + v); vstore(c52, d + 2 * v); vstore(c53, d + last)
     }
 
-    /// 12 pixels x 2 vectors of output channels (32 floats / 16 doubles): 24 accumulators.
-    /// w: panel [taps][cin][2V]. dst: 12 pointers, each receiving 2V contiguous values.
+    /// 8 pixels x 3V output channels: 24 accumulators. w: panel [taps][cin][3V].
+    /// `last`: channel offset of the last column (V wide), normally the end of the one before it.
+    @inline(never)
+    static func tile8x3<T: FastScalar>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
+                                    w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
+                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int) {
+        let v = T.Vector.scalarCount
+        var c00 = T.Vector(), c01 = T.Vector(), c02 = T.Vector()
+        var c10 = T.Vector(), c11 = T.Vector(), c12 = T.Vector()
+        var c20 = T.Vector(), c21 = T.Vector(), c22 = T.Vector()
+        var c30 = T.Vector(), c31 = T.Vector(), c32 = T.Vector()
+        var c40 = T.Vector(), c41 = T.Vector(), c42 = T.Vector()
+        var c50 = T.Vector(), c51 = T.Vector(), c52 = T.Vector()
+        var c60 = T.Vector(), c61 = T.Vector(), c62 = T.Vector()
+        var c70 = T.Vector(), c71 = T.Vector(), c72 = T.Vector()
+        if accumulate {
+            var d = dst[0]; c00 = vload(d); c01 = vload(d + v); c02 = vload(d + last)
+            d = dst[1]; c10 = vload(d); c11 = vload(d + v); c12 = vload(d + last)
+            d = dst[2]; c20 = vload(d); c21 = vload(d + v); c22 = vload(d + last)
+            d = dst[3]; c30 = vload(d); c31 = vload(d + v); c32 = vload(d + last)
+            d = dst[4]; c40 = vload(d); c41 = vload(d + v); c42 = vload(d + last)
+            d = dst[5]; c50 = vload(d); c51 = vload(d + v); c52 = vload(d + last)
+            d = dst[6]; c60 = vload(d); c61 = vload(d + v); c62 = vload(d + last)
+            d = dst[7]; c70 = vload(d); c71 = vload(d + v); c72 = vload(d + last)
+        }
+        var rp = rows
+        for t in 0..<taps {
+            var wp = w + wTap[t]
+            let r0 = rp[0] + cinOffset, r1 = rp[1] + cinOffset, r2 = rp[2] + cinOffset, r3 = rp[3] + cinOffset
+            let r4 = rp[4] + cinOffset, r5 = rp[5] + cinOffset, r6 = rp[6] + cinOffset, r7 = rp[7] + cinOffset
+            rp += 8
+            var a = T.Vector()
+            for c in 0..<cin {
+                let b0: T.Vector = vload(wp); let b1: T.Vector = vload(wp + v); let b2: T.Vector = vload(wp + last)
+                wp += ldw
+                a = T.Vector(repeating: r0[c]); c00.addProduct(a, b0); c01.addProduct(a, b1); c02.addProduct(a, b2)
+                a = T.Vector(repeating: r1[c]); c10.addProduct(a, b0); c11.addProduct(a, b1); c12.addProduct(a, b2)
+                a = T.Vector(repeating: r2[c]); c20.addProduct(a, b0); c21.addProduct(a, b1); c22.addProduct(a, b2)
+                a = T.Vector(repeating: r3[c]); c30.addProduct(a, b0); c31.addProduct(a, b1); c32.addProduct(a, b2)
+                a = T.Vector(repeating: r4[c]); c40.addProduct(a, b0); c41.addProduct(a, b1); c42.addProduct(a, b2)
+                a = T.Vector(repeating: r5[c]); c50.addProduct(a, b0); c51.addProduct(a, b1); c52.addProduct(a, b2)
+                a = T.Vector(repeating: r6[c]); c60.addProduct(a, b0); c61.addProduct(a, b1); c62.addProduct(a, b2)
+                a = T.Vector(repeating: r7[c]); c70.addProduct(a, b0); c71.addProduct(a, b1); c72.addProduct(a, b2)
+            }
+        }
+        var d = dst[0]; vstore(c00, d); vstore(c01, d + v); vstore(c02, d + last)
+        d = dst[1]; vstore(c10, d); vstore(c11, d + v); vstore(c12, d + last)
+        d = dst[2]; vstore(c20, d); vstore(c21, d + v); vstore(c22, d + last)
+        d = dst[3]; vstore(c30, d); vstore(c31, d + v); vstore(c32, d + last)
+        d = dst[4]; vstore(c40, d); vstore(c41, d + v); vstore(c42, d + last)
+        d = dst[5]; vstore(c50, d); vstore(c51, d + v); vstore(c52, d + last)
+        d = dst[6]; vstore(c60, d); vstore(c61, d + v); vstore(c62, d + last)
+        d = dst[7]; vstore(c70, d); vstore(c71, d + v); vstore(c72, d + last)
+    }
+
+    /// 12 pixels x 2V output channels: 24 accumulators. w: panel [taps][cin][2V].
+    /// `last`: channel offset of the last column (V wide), normally the end of the one before it.
     @inline(never)
     static func tile12x2<T: FastScalar>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
-                                         w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
-                                        accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>) {
-        let v = T.Vector.scalarCount
-        var c00 = T.Vector(), c01 = T.Vector(), c10 = T.Vector(), c11 = T.Vector()
-        var c20 = T.Vector(), c21 = T.Vector(), c30 = T.Vector(), c31 = T.Vector()
-        var c40 = T.Vector(), c41 = T.Vector(), c50 = T.Vector(), c51 = T.Vector()
-        var c60 = T.Vector(), c61 = T.Vector(), c70 = T.Vector(), c71 = T.Vector()
-        var c80 = T.Vector(), c81 = T.Vector(), c90 = T.Vector(), c91 = T.Vector()
-        var ca0 = T.Vector(), ca1 = T.Vector(), cb0 = T.Vector(), cb1 = T.Vector()
+                                    w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
+                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int) {
+        var c00 = T.Vector(), c01 = T.Vector()
+        var c10 = T.Vector(), c11 = T.Vector()
+        var c20 = T.Vector(), c21 = T.Vector()
+        var c30 = T.Vector(), c31 = T.Vector()
+        var c40 = T.Vector(), c41 = T.Vector()
+        var c50 = T.Vector(), c51 = T.Vector()
+        var c60 = T.Vector(), c61 = T.Vector()
+        var c70 = T.Vector(), c71 = T.Vector()
+        var c80 = T.Vector(), c81 = T.Vector()
+        var c90 = T.Vector(), c91 = T.Vector()
+        var ca0 = T.Vector(), ca1 = T.Vector()
+        var cb0 = T.Vector(), cb1 = T.Vector()
         if accumulate {
-            c00 = vload(dst[0]); c01 = vload(dst[0] + v); c10 = vload(dst[1]); c11 = vload(dst[1] + v)
-            c20 = vload(dst[2]); c21 = vload(dst[2] + v); c30 = vload(dst[3]); c31 = vload(dst[3] + v)
-            c40 = vload(dst[4]); c41 = vload(dst[4] + v); c50 = vload(dst[5]); c51 = vload(dst[5] + v)
-            c60 = vload(dst[6]); c61 = vload(dst[6] + v); c70 = vload(dst[7]); c71 = vload(dst[7] + v)
-            c80 = vload(dst[8]); c81 = vload(dst[8] + v); c90 = vload(dst[9]); c91 = vload(dst[9] + v)
-            ca0 = vload(dst[10]); ca1 = vload(dst[10] + v); cb0 = vload(dst[11]); cb1 = vload(dst[11] + v)
+            var d = dst[0]; c00 = vload(d); c01 = vload(d + last)
+            d = dst[1]; c10 = vload(d); c11 = vload(d + last)
+            d = dst[2]; c20 = vload(d); c21 = vload(d + last)
+            d = dst[3]; c30 = vload(d); c31 = vload(d + last)
+            d = dst[4]; c40 = vload(d); c41 = vload(d + last)
+            d = dst[5]; c50 = vload(d); c51 = vload(d + last)
+            d = dst[6]; c60 = vload(d); c61 = vload(d + last)
+            d = dst[7]; c70 = vload(d); c71 = vload(d + last)
+            d = dst[8]; c80 = vload(d); c81 = vload(d + last)
+            d = dst[9]; c90 = vload(d); c91 = vload(d + last)
+            d = dst[10]; ca0 = vload(d); ca1 = vload(d + last)
+            d = dst[11]; cb0 = vload(d); cb1 = vload(d + last)
         }
         var rp = rows
         for t in 0..<taps {
@@ -139,45 +219,69 @@ enum FastMicroKernels {
             let r4 = rp[4] + cinOffset, r5 = rp[5] + cinOffset, r6 = rp[6] + cinOffset, r7 = rp[7] + cinOffset
             let r8 = rp[8] + cinOffset, r9 = rp[9] + cinOffset, ra = rp[10] + cinOffset, rb = rp[11] + cinOffset
             rp += 12
+            var a = T.Vector()
             for c in 0..<cin {
-                let b0: T.Vector = vload(wp), b1: T.Vector = vload(wp + v)
+                let b0: T.Vector = vload(wp); let b1: T.Vector = vload(wp + last)
                 wp += ldw
-                var a: T.Vector = vsplat(r0 + c); c00.addProduct(a, b0); c01.addProduct(a, b1)
-                a = vsplat(r1 + c); c10.addProduct(a, b0); c11.addProduct(a, b1)
-                a = vsplat(r2 + c); c20.addProduct(a, b0); c21.addProduct(a, b1)
-                a = vsplat(r3 + c); c30.addProduct(a, b0); c31.addProduct(a, b1)
-                a = vsplat(r4 + c); c40.addProduct(a, b0); c41.addProduct(a, b1)
-                a = vsplat(r5 + c); c50.addProduct(a, b0); c51.addProduct(a, b1)
-                a = vsplat(r6 + c); c60.addProduct(a, b0); c61.addProduct(a, b1)
-                a = vsplat(r7 + c); c70.addProduct(a, b0); c71.addProduct(a, b1)
-                a = vsplat(r8 + c); c80.addProduct(a, b0); c81.addProduct(a, b1)
-                a = vsplat(r9 + c); c90.addProduct(a, b0); c91.addProduct(a, b1)
-                a = vsplat(ra + c); ca0.addProduct(a, b0); ca1.addProduct(a, b1)
-                a = vsplat(rb + c); cb0.addProduct(a, b0); cb1.addProduct(a, b1)
+                a = T.Vector(repeating: r0[c]); c00.addProduct(a, b0); c01.addProduct(a, b1)
+                a = T.Vector(repeating: r1[c]); c10.addProduct(a, b0); c11.addProduct(a, b1)
+                a = T.Vector(repeating: r2[c]); c20.addProduct(a, b0); c21.addProduct(a, b1)
+                a = T.Vector(repeating: r3[c]); c30.addProduct(a, b0); c31.addProduct(a, b1)
+                a = T.Vector(repeating: r4[c]); c40.addProduct(a, b0); c41.addProduct(a, b1)
+                a = T.Vector(repeating: r5[c]); c50.addProduct(a, b0); c51.addProduct(a, b1)
+                a = T.Vector(repeating: r6[c]); c60.addProduct(a, b0); c61.addProduct(a, b1)
+                a = T.Vector(repeating: r7[c]); c70.addProduct(a, b0); c71.addProduct(a, b1)
+                a = T.Vector(repeating: r8[c]); c80.addProduct(a, b0); c81.addProduct(a, b1)
+                a = T.Vector(repeating: r9[c]); c90.addProduct(a, b0); c91.addProduct(a, b1)
+                a = T.Vector(repeating: ra[c]); ca0.addProduct(a, b0); ca1.addProduct(a, b1)
+                a = T.Vector(repeating: rb[c]); cb0.addProduct(a, b0); cb1.addProduct(a, b1)
             }
         }
-        vstore(c00, dst[0]); vstore(c01, dst[0] + v); vstore(c10, dst[1]); vstore(c11, dst[1] + v)
-        vstore(c20, dst[2]); vstore(c21, dst[2] + v); vstore(c30, dst[3]); vstore(c31, dst[3] + v)
-        vstore(c40, dst[4]); vstore(c41, dst[4] + v); vstore(c50, dst[5]); vstore(c51, dst[5] + v)
-        vstore(c60, dst[6]); vstore(c61, dst[6] + v); vstore(c70, dst[7]); vstore(c71, dst[7] + v)
-        vstore(c80, dst[8]); vstore(c81, dst[8] + v); vstore(c90, dst[9]); vstore(c91, dst[9] + v)
-        vstore(ca0, dst[10]); vstore(ca1, dst[10] + v); vstore(cb0, dst[11]); vstore(cb1, dst[11] + v)
+        var d = dst[0]; vstore(c00, d); vstore(c01, d + last)
+        d = dst[1]; vstore(c10, d); vstore(c11, d + last)
+        d = dst[2]; vstore(c20, d); vstore(c21, d + last)
+        d = dst[3]; vstore(c30, d); vstore(c31, d + last)
+        d = dst[4]; vstore(c40, d); vstore(c41, d + last)
+        d = dst[5]; vstore(c50, d); vstore(c51, d + last)
+        d = dst[6]; vstore(c60, d); vstore(c61, d + last)
+        d = dst[7]; vstore(c70, d); vstore(c71, d + last)
+        d = dst[8]; vstore(c80, d); vstore(c81, d + last)
+        d = dst[9]; vstore(c90, d); vstore(c91, d + last)
+        d = dst[10]; vstore(ca0, d); vstore(ca1, d + last)
+        d = dst[11]; vstore(cb0, d); vstore(cb1, d + last)
     }
 
-    /// 12 pixels x 1 vector of output channels (16 floats / 8 doubles): 12 accumulators.
-    /// w: panel [taps][cin][V]. dst: 12 pointers, each receiving V contiguous values.
+    /// 12 pixels x V + V/2 output channels: 24 accumulators. w: panel [taps][cin][V + V/2].
+    /// `last`: channel offset of the last column (V/2 wide), normally the end of the one before it.
     @inline(never)
-    static func tile12x1<T: FastScalar>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
-                                         w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
-                                        accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>) {
-        let v = T.Vector.scalarCount
-        var c0 = T.Vector(), c1 = T.Vector(), c2 = T.Vector(), c3 = T.Vector()
-        var c4 = T.Vector(), c5 = T.Vector(), c6 = T.Vector(), c7 = T.Vector()
-        var c8 = T.Vector(), c9 = T.Vector(), ca = T.Vector(), cb = T.Vector()
+    static func tile12x1h<T: FastScalar>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
+                                    w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
+                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int) {
+        var c00 = T.Vector(), c01 = T.Half()
+        var c10 = T.Vector(), c11 = T.Half()
+        var c20 = T.Vector(), c21 = T.Half()
+        var c30 = T.Vector(), c31 = T.Half()
+        var c40 = T.Vector(), c41 = T.Half()
+        var c50 = T.Vector(), c51 = T.Half()
+        var c60 = T.Vector(), c61 = T.Half()
+        var c70 = T.Vector(), c71 = T.Half()
+        var c80 = T.Vector(), c81 = T.Half()
+        var c90 = T.Vector(), c91 = T.Half()
+        var ca0 = T.Vector(), ca1 = T.Half()
+        var cb0 = T.Vector(), cb1 = T.Half()
         if accumulate {
-            c0 = vload(dst[0]); c1 = vload(dst[1]); c2 = vload(dst[2]); c3 = vload(dst[3])
-            c4 = vload(dst[4]); c5 = vload(dst[5]); c6 = vload(dst[6]); c7 = vload(dst[7])
-            c8 = vload(dst[8]); c9 = vload(dst[9]); ca = vload(dst[10]); cb = vload(dst[11])
+            var d = dst[0]; c00 = vload(d); c01 = hload(d + last)
+            d = dst[1]; c10 = vload(d); c11 = hload(d + last)
+            d = dst[2]; c20 = vload(d); c21 = hload(d + last)
+            d = dst[3]; c30 = vload(d); c31 = hload(d + last)
+            d = dst[4]; c40 = vload(d); c41 = hload(d + last)
+            d = dst[5]; c50 = vload(d); c51 = hload(d + last)
+            d = dst[6]; c60 = vload(d); c61 = hload(d + last)
+            d = dst[7]; c70 = vload(d); c71 = hload(d + last)
+            d = dst[8]; c80 = vload(d); c81 = hload(d + last)
+            d = dst[9]; c90 = vload(d); c91 = hload(d + last)
+            d = dst[10]; ca0 = vload(d); ca1 = hload(d + last)
+            d = dst[11]; cb0 = vload(d); cb1 = hload(d + last)
         }
         var rp = rows
         for t in 0..<taps {
@@ -186,21 +290,178 @@ enum FastMicroKernels {
             let r4 = rp[4] + cinOffset, r5 = rp[5] + cinOffset, r6 = rp[6] + cinOffset, r7 = rp[7] + cinOffset
             let r8 = rp[8] + cinOffset, r9 = rp[9] + cinOffset, ra = rp[10] + cinOffset, rb = rp[11] + cinOffset
             rp += 12
+            var s = T.zero; var a = T.Vector(); var h = T.Half()
             for c in 0..<cin {
-                let b: T.Vector = vload(wp)
+                let b0: T.Vector = vload(wp); let b1: T.Half = hload(wp + last)
                 wp += ldw
-                c0.addProduct(vsplat(r0 + c), b); c1.addProduct(vsplat(r1 + c), b)
-                c2.addProduct(vsplat(r2 + c), b); c3.addProduct(vsplat(r3 + c), b)
-                c4.addProduct(vsplat(r4 + c), b); c5.addProduct(vsplat(r5 + c), b)
-                c6.addProduct(vsplat(r6 + c), b); c7.addProduct(vsplat(r7 + c), b)
-                c8.addProduct(vsplat(r8 + c), b); c9.addProduct(vsplat(r9 + c), b)
-                ca.addProduct(vsplat(ra + c), b); cb.addProduct(vsplat(rb + c), b)
+                s = r0[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c00.addProduct(a, b0); c01.addProduct(h, b1)
+                s = r1[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c10.addProduct(a, b0); c11.addProduct(h, b1)
+                s = r2[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c20.addProduct(a, b0); c21.addProduct(h, b1)
+                s = r3[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c30.addProduct(a, b0); c31.addProduct(h, b1)
+                s = r4[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c40.addProduct(a, b0); c41.addProduct(h, b1)
+                s = r5[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c50.addProduct(a, b0); c51.addProduct(h, b1)
+                s = r6[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c60.addProduct(a, b0); c61.addProduct(h, b1)
+                s = r7[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c70.addProduct(a, b0); c71.addProduct(h, b1)
+                s = r8[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c80.addProduct(a, b0); c81.addProduct(h, b1)
+                s = r9[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c90.addProduct(a, b0); c91.addProduct(h, b1)
+                s = ra[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); ca0.addProduct(a, b0); ca1.addProduct(h, b1)
+                s = rb[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); cb0.addProduct(a, b0); cb1.addProduct(h, b1)
             }
         }
-        vstore(c0, dst[0]); vstore(c1, dst[1]); vstore(c2, dst[2]); vstore(c3, dst[3])
-        vstore(c4, dst[4]); vstore(c5, dst[5]); vstore(c6, dst[6]); vstore(c7, dst[7])
-        vstore(c8, dst[8]); vstore(c9, dst[9]); vstore(ca, dst[10]); vstore(cb, dst[11])
+        var d = dst[0]; vstore(c00, d); hstore(c01, d + last)
+        d = dst[1]; vstore(c10, d); hstore(c11, d + last)
+        d = dst[2]; vstore(c20, d); hstore(c21, d + last)
+        d = dst[3]; vstore(c30, d); hstore(c31, d + last)
+        d = dst[4]; vstore(c40, d); hstore(c41, d + last)
+        d = dst[5]; vstore(c50, d); hstore(c51, d + last)
+        d = dst[6]; vstore(c60, d); hstore(c61, d + last)
+        d = dst[7]; vstore(c70, d); hstore(c71, d + last)
+        d = dst[8]; vstore(c80, d); hstore(c81, d + last)
+        d = dst[9]; vstore(c90, d); hstore(c91, d + last)
+        d = dst[10]; vstore(ca0, d); hstore(ca1, d + last)
+        d = dst[11]; vstore(cb0, d); hstore(cb1, d + last)
     }
+
+    /// 12 pixels x V output channels: 12 accumulators. w: panel [taps][cin][V].
+    @inline(never)
+    static func tile12x1<T: FastScalar>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
+                                    w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
+                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>) {
+        var c00 = T.Vector()
+        var c10 = T.Vector()
+        var c20 = T.Vector()
+        var c30 = T.Vector()
+        var c40 = T.Vector()
+        var c50 = T.Vector()
+        var c60 = T.Vector()
+        var c70 = T.Vector()
+        var c80 = T.Vector()
+        var c90 = T.Vector()
+        var ca0 = T.Vector()
+        var cb0 = T.Vector()
+        if accumulate {
+            var d = dst[0]; c00 = vload(d)
+            d = dst[1]; c10 = vload(d)
+            d = dst[2]; c20 = vload(d)
+            d = dst[3]; c30 = vload(d)
+            d = dst[4]; c40 = vload(d)
+            d = dst[5]; c50 = vload(d)
+            d = dst[6]; c60 = vload(d)
+            d = dst[7]; c70 = vload(d)
+            d = dst[8]; c80 = vload(d)
+            d = dst[9]; c90 = vload(d)
+            d = dst[10]; ca0 = vload(d)
+            d = dst[11]; cb0 = vload(d)
+        }
+        var rp = rows
+        for t in 0..<taps {
+            var wp = w + wTap[t]
+            let r0 = rp[0] + cinOffset, r1 = rp[1] + cinOffset, r2 = rp[2] + cinOffset, r3 = rp[3] + cinOffset
+            let r4 = rp[4] + cinOffset, r5 = rp[5] + cinOffset, r6 = rp[6] + cinOffset, r7 = rp[7] + cinOffset
+            let r8 = rp[8] + cinOffset, r9 = rp[9] + cinOffset, ra = rp[10] + cinOffset, rb = rp[11] + cinOffset
+            rp += 12
+            var a = T.Vector()
+            for c in 0..<cin {
+                let b0: T.Vector = vload(wp)
+                wp += ldw
+                a = T.Vector(repeating: r0[c]); c00.addProduct(a, b0)
+                a = T.Vector(repeating: r1[c]); c10.addProduct(a, b0)
+                a = T.Vector(repeating: r2[c]); c20.addProduct(a, b0)
+                a = T.Vector(repeating: r3[c]); c30.addProduct(a, b0)
+                a = T.Vector(repeating: r4[c]); c40.addProduct(a, b0)
+                a = T.Vector(repeating: r5[c]); c50.addProduct(a, b0)
+                a = T.Vector(repeating: r6[c]); c60.addProduct(a, b0)
+                a = T.Vector(repeating: r7[c]); c70.addProduct(a, b0)
+                a = T.Vector(repeating: r8[c]); c80.addProduct(a, b0)
+                a = T.Vector(repeating: r9[c]); c90.addProduct(a, b0)
+                a = T.Vector(repeating: ra[c]); ca0.addProduct(a, b0)
+                a = T.Vector(repeating: rb[c]); cb0.addProduct(a, b0)
+            }
+        }
+        var d = dst[0]; vstore(c00, d)
+        d = dst[1]; vstore(c10, d)
+        d = dst[2]; vstore(c20, d)
+        d = dst[3]; vstore(c30, d)
+        d = dst[4]; vstore(c40, d)
+        d = dst[5]; vstore(c50, d)
+        d = dst[6]; vstore(c60, d)
+        d = dst[7]; vstore(c70, d)
+        d = dst[8]; vstore(c80, d)
+        d = dst[9]; vstore(c90, d)
+        d = dst[10]; vstore(ca0, d)
+        d = dst[11]; vstore(cb0, d)
+    }
+
+    /// 12 pixels x V/2 output channels: 12 accumulators. w: panel [taps][cin][V/2].
+    @inline(never)
+    static func tile12xh<T: FastScalar>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
+                                    w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
+                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>) {
+        var c00 = T.Half()
+        var c10 = T.Half()
+        var c20 = T.Half()
+        var c30 = T.Half()
+        var c40 = T.Half()
+        var c50 = T.Half()
+        var c60 = T.Half()
+        var c70 = T.Half()
+        var c80 = T.Half()
+        var c90 = T.Half()
+        var ca0 = T.Half()
+        var cb0 = T.Half()
+        if accumulate {
+            var d = dst[0]; c00 = hload(d)
+            d = dst[1]; c10 = hload(d)
+            d = dst[2]; c20 = hload(d)
+            d = dst[3]; c30 = hload(d)
+            d = dst[4]; c40 = hload(d)
+            d = dst[5]; c50 = hload(d)
+            d = dst[6]; c60 = hload(d)
+            d = dst[7]; c70 = hload(d)
+            d = dst[8]; c80 = hload(d)
+            d = dst[9]; c90 = hload(d)
+            d = dst[10]; ca0 = hload(d)
+            d = dst[11]; cb0 = hload(d)
+        }
+        var rp = rows
+        for t in 0..<taps {
+            var wp = w + wTap[t]
+            let r0 = rp[0] + cinOffset, r1 = rp[1] + cinOffset, r2 = rp[2] + cinOffset, r3 = rp[3] + cinOffset
+            let r4 = rp[4] + cinOffset, r5 = rp[5] + cinOffset, r6 = rp[6] + cinOffset, r7 = rp[7] + cinOffset
+            let r8 = rp[8] + cinOffset, r9 = rp[9] + cinOffset, ra = rp[10] + cinOffset, rb = rp[11] + cinOffset
+            rp += 12
+            var h = T.Half()
+            for c in 0..<cin {
+                let b0: T.Half = hload(wp)
+                wp += ldw
+                h = T.Half(repeating: r0[c]); c00.addProduct(h, b0)
+                h = T.Half(repeating: r1[c]); c10.addProduct(h, b0)
+                h = T.Half(repeating: r2[c]); c20.addProduct(h, b0)
+                h = T.Half(repeating: r3[c]); c30.addProduct(h, b0)
+                h = T.Half(repeating: r4[c]); c40.addProduct(h, b0)
+                h = T.Half(repeating: r5[c]); c50.addProduct(h, b0)
+                h = T.Half(repeating: r6[c]); c60.addProduct(h, b0)
+                h = T.Half(repeating: r7[c]); c70.addProduct(h, b0)
+                h = T.Half(repeating: r8[c]); c80.addProduct(h, b0)
+                h = T.Half(repeating: r9[c]); c90.addProduct(h, b0)
+                h = T.Half(repeating: ra[c]); ca0.addProduct(h, b0)
+                h = T.Half(repeating: rb[c]); cb0.addProduct(h, b0)
+            }
+        }
+        var d = dst[0]; hstore(c00, d)
+        d = dst[1]; hstore(c10, d)
+        d = dst[2]; hstore(c20, d)
+        d = dst[3]; hstore(c30, d)
+        d = dst[4]; hstore(c40, d)
+        d = dst[5]; hstore(c50, d)
+        d = dst[6]; hstore(c60, d)
+        d = dst[7]; hstore(c70, d)
+        d = dst[8]; hstore(c80, d)
+        d = dst[9]; hstore(c90, d)
+        d = dst[10]; hstore(ca0, d)
+        d = dst[11]; hstore(cb0, d)
+    }
+
 
     /// Dot-product kernel for few output channels (C_out/G <= 4) and C_in/G a multiple of V:
     /// vectors run along the input channels instead, 4 pixels x 4 output channels of partial sums,

@@ -6,9 +6,65 @@
 /// A work unit is (phase, group, a run of pixel tiles, a run of channel blocks); its output
 /// elements belong to no other unit, so units run on any thread in any order.
 struct FastPlan {
+    /// Sizes chosen by measurement on AVX-512 machines (1 MiB L2 per core and more).
+    enum Tuning {
+        /// Bytes of one reduction chunk's weight panel (chunk x nr), kept in L2 across a unit's tiles.
+        static let panelBudget = 160 << 10
+        /// Output pixels per work unit.
+        static let runPixels = 128
+        /// Work groups at least (when there are that many units), so two threads balance.
+        static let minGroups = 16
+    }
+
+    /// The register tiles of `FastMicroKernels`: pixels x output channels (in half vectors).
+    enum Tile: CaseIterable, Equatable {
+        case m6n4, m8n3, m12n2, m12n1h, m12n1, m12nh
+
+        var mr: Int {
+            switch self {
+            case .m6n4: 6
+            case .m8n3: 8
+            default: 12
+            }
+        }
+
+        /// Output channels per tile, in half vectors.
+        var halves: Int {
+            switch self {
+            case .m6n4: 8
+            case .m8n3: 6
+            case .m12n2: 4
+            case .m12n1h: 3
+            case .m12n1: 2
+            case .m12nh: 1
+            }
+        }
+
+        /// Width of the last column in half vectors when the tile has more than one column (the
+        /// last column can then be shifted left so the tile ends exactly at C_out), else nil.
+        var lastHalves: Int? {
+            switch self {
+            case .m6n4, .m8n3, .m12n2: 2
+            case .m12n1h: 1
+            case .m12n1, .m12nh: nil
+            }
+        }
+
+        /// Relative speed per useful lane (fewer loads per FMA in the larger tiles).
+        var speed: Double {
+            switch self {
+            case .m6n4, .m8n3: 1.0
+            case .m12n2: 0.98
+            case .m12n1h: 0.96
+            case .m12n1: 0.93
+            case .m12nh: 0.85
+            }
+        }
+    }
+
     enum Kernel: Equatable {
-        /// Vectors along output channels: `tile6x4`, `tile12x2`, `tile12x1` (nv = 4, 2, 1).
-        case tile(nv: Int)
+        /// Vectors along output channels: one of the register tiles.
+        case tile(Tile)
         /// Vectors along input channels, 4 pixels x 4 output channels: `dot4x4`.
         case dot
     }
@@ -45,13 +101,21 @@ struct FastPlan {
     var maxTaps: Int
     var maxTilesPerUnit: Int
     var units: [Unit]
+    /// Units `unitGroups[i]..<unitGroups[i + 1]` form work group i (a thread runs a group in order).
+    var unitGroups: [Int]
+    var groupCount: Int { unitGroups.count - 1 }
     /// Pixels of the output per phase (all batch items).
     var phasePixels: [Int]
 
-    /// Bytes of scratch memory one worker needs.
-    var workerScratchBytes: Int {
-        maxTilesPerUnit * maxTaps * mr * 8 + maxTilesPerUnit * mr * 8 + mr * 8 + (maxTilesPerUnit * mr * nr + 64) * 8
+    /// Byte offsets of one worker's scratch arrays (see `FastExecutor.runUnit`), and the total.
+    struct Scratch {
+        var rows = 0, tileTaps = 0, tileWeights = 0, tileCounts = 0, cursors = 0, outOffsets = 0, dst = 0, spill = 0
+        var tapOffsets = 0, regionValid = 0, bytes = 0
     }
+    var scratch: Scratch
+
+    /// Bytes of scratch memory one worker needs.
+    var workerScratchBytes: Int { scratch.bytes }
 
     /// Chooses the kernel and the work split for `geometry` with vectors of `vectorWidth` lanes.
     init(_ geometry: FastGeometry, transposed: Bool, vectorWidth v: Int, forcing forced: Kernel? = nil) {
@@ -69,13 +133,11 @@ struct FastPlan {
         let dotPossible = cin % v == 0 && cin > 0
         let pixelsPerPhase = phasePixels.isEmpty ? 0 : pixelsTotal / phasePixels.count
         let useDot = dotPossible && (cout < v || (transposed && pixelsPerPhase < 256 && cout * cin >= 1 << 14))
-        let chosen: Kernel = forced ?? (useDot ? .dot : .tile(nv: cout >= 4 * v ? 4 : cout >= 2 * v ? 2 : 1))
+        let chosen: Kernel = forced ?? (useDot ? .dot : .tile(FastPlan.bestTile(cout: cout, vectorWidth: v)))
         kernel = chosen
         switch chosen {
         case .dot: mr = 4; nr = 4
-        case .tile(let nv) where nv >= 4: mr = 6; nr = 4 * v
-        case .tile(let nv) where nv == 2: mr = 12; nr = 2 * v
-        case .tile: mr = 12; nr = v
+        case .tile(let tile): mr = tile.mr; nr = tile.halves * v / 2
         }
         blocks = max(1, (cout + nr - 1) / nr)
         // Native layouts: a transposed op's filter is C_in-contiguous (what `dot` wants), a forward
@@ -85,7 +147,7 @@ struct FastPlan {
         case .tile: packWeights = transposed || cout < nr
         }
         packedWidth = max(cout, nr)
-        let panelBudget = 160 << 10, rowBytes = nr * (64 / v)
+        let panelBudget = Tuning.panelBudget, rowBytes = nr * (64 / v)
         if case .dot = chosen {
             channelChunk = cin; tapChunk = Int.max
         } else if cin * rowBytes > panelBudget {
@@ -113,33 +175,88 @@ struct FastPlan {
         totalTaps = taps
         self.maxTaps = maxTaps
 
-        // Pixel runs of about 128 pixels per unit (enough reuse of each weight block from cache),
-        // with the pointer table per unit kept under 512 KiB; then split channel blocks when that
-        // leaves too few units to share between threads.
+        // Pixel runs of about 128 pixels per unit (the pointer table per unit kept under 512 KiB),
+        // aligned across phases: run k of every phase covers the same fraction of its pixels, which
+        // is about the same stretch of the output and of the input. Units are ordered run by run
+        // (run, phase, group, channel part), so consecutive units write interleaved pixels of one
+        // output region while it is in cache, and read one input region; then cut into contiguous
+        // groups of about equal work that the threads take one at a time (few places where two
+        // threads write neighbouring pixels, and enough groups to balance two threads).
         let tableLimit = max(1, (512 << 10) / (maxTaps * mr * 8))
-        let tilesWanted = max(1, min(128 / mr, tableLimit))
+        let tilesWanted = max(1, min(Tuning.runPixels / mr, tableLimit))
         var units = [Unit]()
+        var work = [Int]()
         var maxTiles = 1
-        var pixelRuns = 0
-        for p in phasePixels { pixelRuns += max(1, ((p + mr - 1) / mr + tilesWanted - 1) / tilesWanted) }
-        pixelRuns *= geometry.groups
+        var runs = 1
+        for p in phasePixels { runs = max(runs, ((p + mr - 1) / mr + tilesWanted - 1) / tilesWanted) }
+        let pixelRuns = runs * geometry.groups * phasePixels.count
         let blockSplit = pixelRuns >= 16 || pixelRuns == 0 ? 1 : min(blocks, (16 + pixelRuns - 1) / pixelRuns)
-        for (phaseIndex, pixels) in phasePixels.enumerated() {
-            let tiles = (pixels + mr - 1) / mr
-            let runs = max(1, (tiles + tilesWanted - 1) / tilesWanted)
-            for group in 0..<geometry.groups {
-                for run in 0..<runs {
-                    let t0 = tiles * run / runs, t1 = tiles * (run + 1) / runs
-                    if t1 <= t0 { continue }
-                    maxTiles = max(maxTiles, t1 - t0)
+        for run in 0..<runs {
+            for (phaseIndex, pixels) in phasePixels.enumerated() {
+                let tiles = (pixels + mr - 1) / mr
+                let t0 = tiles * run / runs, t1 = tiles * (run + 1) / runs
+                if t1 <= t0 { continue }
+                maxTiles = max(maxTiles, t1 - t0)
+                for group in 0..<geometry.groups {
                     for part in 0..<blockSplit {
                         let b0 = blocks * part / blockSplit, b1 = blocks * (part + 1) / blockSplit
-                        if b1 > b0 { units.append(Unit(phase: phaseIndex, group: group, tile0: t0, tile1: t1, block0: b0, block1: b1)) }
+                        if b1 > b0 {
+                            units.append(Unit(phase: phaseIndex, group: group, tile0: t0, tile1: t1, block0: b0, block1: b1))
+                            work.append((t1 - t0) * geometry.phases[phaseIndex].taps.count * (b1 - b0))
+                        }
                     }
                 }
             }
         }
+        var total = 0
+        for w in work { total += w }
+        let groupCount = min(units.count, max(runs, Tuning.minGroups))
+        var groups = [0]
+        var done = 0
+        for (index, w) in work.enumerated() {
+            done += w
+            // Close a group once its share of the work is reached.
+            if index + 1 < work.count && done * groupCount >= total * groups.count { groups.append(index + 1) }
+        }
+        groups.append(units.count)
+        unitGroups = groups
         self.units = units
         maxTilesPerUnit = maxTiles
+        scratch = FastPlan.layout(tiles: maxTiles, taps: maxTaps, mr: mr, nr: nr)
+    }
+
+    /// The tile that wastes the fewest lanes on `cout` channels (the last block of a group
+    /// overlaps the one before it, so its lanes are partly duplicates), weighted by tile speed.
+    static func bestTile(cout: Int, vectorWidth v: Int) -> Tile {
+        var best = Tile.m12n1, bestScore = -1.0
+        for tile in Tile.allCases {
+            let nr = tile.halves * v / 2
+            let blocks = max(1, (cout + nr - 1) / nr)
+            let score = Double(cout) / Double(blocks * nr) * tile.speed
+            if score > bestScore + 1e-9 { best = tile; bestScore = score }
+        }
+        return best
+    }
+
+    private static func layout(tiles: Int, taps: Int, mr: Int, nr: Int) -> Scratch {
+        var s = Scratch()
+        var bytes = 0
+        func take(_ count: Int) -> Int {
+            let at = bytes
+            bytes += (count * 8 + 63) / 64 * 64
+            return at
+        }
+        s.rows = take(tiles * taps * mr)
+        s.tileTaps = take(tiles * taps)
+        s.tileWeights = take(tiles * taps)
+        s.tileCounts = take(tiles)
+        s.cursors = take(tiles)
+        s.outOffsets = take(tiles * mr)
+        s.dst = take(mr)
+        s.spill = take(tiles * mr * nr + 64)
+        s.tapOffsets = take(taps)
+        s.regionValid = take(taps)
+        s.bytes = bytes
+        return s
     }
 }
