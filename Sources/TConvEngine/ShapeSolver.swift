@@ -189,12 +189,8 @@ public enum ShapeSolver {
                                             category: .badDilations)
         }
         let padding = try reader.padding(resolved["padding"], expectedLength: n + 2, allowList: n == 2)
-        for axis in spatial where strides[axis] <= 0 {
-            throw reader.fail(.badStrides, "strides", "stride \(strides[axis]) is not positive", valid: "strides >= 1")
-        }
-        for axis in spatial where dilations[axis] < 1 {
-            throw reader.fail(.badDilations, "dilations", "dilation \(dilations[axis]) is below 1", valid: "dilations >= 1")
-        }
+        try reader.requirePositive(strides, "strides", spatial: spatial, category: .badStrides)
+        try reader.requirePositive(dilations, "dilations", spatial: spatial, category: .badDilations)
         let rules: [PaddingRule] = spatial.map { axis in
             switch padding {
             case .explicit(let pairs): return .explicit(before: pairs[axis].0, after: pairs[axis].1)

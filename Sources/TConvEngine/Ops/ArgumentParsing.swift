@@ -182,6 +182,39 @@ struct ArgumentReader {
         return shape
     }
 
+    /// The batch and channel entries of a full strides/dilations list must be 1.
+    func requireUnitBatchAndChannel(_ values: [Int64], _ name: String, nonSpatial: [Int], category: ErrorCategory,
+                                    valid: String = "1 on batch and channels") throws(EngineError) {
+        for axis in nonSpatial where values[axis] != 1 {
+            let what = name == "strides" ? "stride" : "dilation"
+            throw fail(category, name,
+                       "\(what) on the \(axis == 0 ? "batch" : "channel") dimension is \(values[axis]) in \(shapeText(values))",
+                       valid: valid)
+        }
+    }
+
+    /// The spatial entries of a full strides/dilations list must be at least 1.
+    func requirePositive(_ values: [Int64], _ name: String, spatial: [Int], category: ErrorCategory) throws(EngineError) {
+        for axis in spatial where values[axis] < 1 {
+            let what = name == "strides" ? "stride" : "dilation"
+            throw fail(category, name, "\(what) \(values[axis]) on axis \(axis) of \(shapeText(values)) is below 1",
+                       valid: "\(name) >= 1")
+        }
+    }
+
+    /// Explicit pads: none negative, and [0, 0] on the batch and channel dimensions.
+    func checkExplicitPads(_ pairs: [(Int64, Int64)], nonSpatial: [Int]) throws(EngineError) {
+        if let bad = pairs.firstIndex(where: { $0.0 < 0 || $0.1 < 0 }) {
+            throw fail(.badPadding, "padding", "explicit padding \(TFOps.pairText(pairs)) has a negative pad at index \(bad)",
+                       valid: "pads >= 0")
+        }
+        for axis in nonSpatial where pairs[axis] != (0, 0) {
+            throw fail(.badPadding, "padding",
+                       "explicit padding \(TFOps.pairText(pairs)) pads the \(axis == 0 ? "batch" : "channel") dimension",
+                       valid: "[0, 0] for batch and channels")
+        }
+    }
+
     /// Rejects negative and absurd output_shape entries (TF converts to int32: values >= 2^31 wrap).
     func checkOutputShapeEntries(_ shape: [Int64]) throws(EngineError) {
         for (axis, v) in shape.enumerated() {

@@ -190,37 +190,15 @@ extension TFOps {
         try checkSameDType(x, w, reader)
         let spatial = spatialAxes(rank: n, channelsFirst: channelsFirst)
         let nonSpatial = channelsFirst ? [0, 1] : [0, n + 1]
-        for axis in nonSpatial where strides[axis] != 1 {
-            throw reader.fail(.badStrides, "strides",
-                              "stride on the \(axis == 0 ? "batch" : "channel") dimension is \(strides[axis]) in \(shapeText(strides))",
-                              valid: "1 on batch and channels")
-        }
-        for axis in nonSpatial where dilations[axis] != 1 {
-            throw reader.fail(.badDilations, "dilations",
-                              "dilation on the \(axis == 0 ? "batch" : "channel") dimension is \(dilations[axis]) in \(shapeText(dilations))",
-                              valid: "1 on batch and channels")
-        }
-        for axis in spatial where strides[axis] <= 0 {
-            throw reader.fail(.badStrides, "strides", "stride \(strides[axis]) on axis \(axis) of \(shapeText(strides)) is not positive",
-                              valid: "strides >= 1")
-        }
-        for axis in spatial where dilations[axis] <= 0 {
-            throw reader.fail(.badDilations, "dilations", "dilation \(dilations[axis]) on axis \(axis) of \(shapeText(dilations)) is below 1",
-                              valid: "dilations >= 1")
-        }
+        try reader.requireUnitBatchAndChannel(strides, "strides", nonSpatial: nonSpatial, category: .badStrides)
+        try reader.requireUnitBatchAndChannel(dilations, "dilations", nonSpatial: nonSpatial, category: .badDilations)
+        try reader.requirePositive(strides, "strides", spatial: spatial, category: .badStrides)
+        try reader.requirePositive(dilations, "dilations", spatial: spatial, category: .badDilations)
         var rules: [PaddingRule] = Array(repeating: .valid, count: n)
         switch padding {
         case .string(let s): rules = Array(repeating: s == "SAME" ? .same : .valid, count: n)
         case .explicit(let pairs):
-            if let bad = pairs.firstIndex(where: { $0.0 < 0 || $0.1 < 0 }) {
-                throw reader.fail(.badPadding, "padding", "explicit padding \(pairText(pairs)) has a negative pad at index \(bad)",
-                                  valid: "pads >= 0")
-            }
-            for axis in nonSpatial where pairs[axis] != (0, 0) {
-                throw reader.fail(.badPadding, "padding",
-                                  "explicit padding \(pairText(pairs)) pads the \(axis == 0 ? "batch" : "channel") dimension",
-                                  valid: "[0, 0] for batch and channels")
-            }
+            try reader.checkExplicitPads(pairs, nonSpatial: nonSpatial)
             rules = spatial.map { .explicit(before: pairs[$0].0, after: pairs[$0].1) }
         }
 

@@ -45,37 +45,17 @@ extension TFOps {
         if channelsFirst { refusals.append("TensorFlow's reference CPU kernels accept only \(formats[0]) for \(name) (oneDNN's float32 path accepts \(dataFormat))") }
         let spatial = spatialAxes(rank: n, channelsFirst: channelsFirst)
         let nonSpatial = channelsFirst ? [0, 1] : [0, n + 1]
-        for axis in nonSpatial where strides[axis] != 1 {
-            throw reader.fail(.badStrides, "strides",
-                              "stride on the \(axis == 0 ? "batch" : "channel") dimension is \(strides[axis]) in \(shapeText(strides))",
-                              valid: "1 on batch and channels, e.g. \(shapeText(fullList(spatial: Array(repeating: 2, count: n), channelsFirst: channelsFirst)))")
-        }
-        for axis in spatial where strides[axis] <= 0 {
-            throw reader.fail(.badStrides, "strides", "stride \(strides[axis]) on axis \(axis) of \(shapeText(strides)) is not positive",
-                              valid: "strides >= 1")
-        }
-        for axis in nonSpatial where dilations[axis] != 1 {
-            throw reader.fail(.badDilations, "dilations",
-                              "dilation on the \(axis == 0 ? "batch" : "channel") dimension is \(dilations[axis]) in \(shapeText(dilations))",
-                              valid: "1 on batch and channels")
-        }
-        for axis in spatial where dilations[axis] < 1 {
-            throw reader.fail(.badDilations, "dilations", "dilation \(dilations[axis]) on axis \(axis) of \(shapeText(dilations)) is below 1",
-                              valid: "dilations >= 1")
-        }
+        let example = shapeText(fullList(spatial: Array(repeating: 2, count: n), channelsFirst: channelsFirst))
+        try reader.requireUnitBatchAndChannel(strides, "strides", nonSpatial: nonSpatial, category: .badStrides,
+                                              valid: "1 on batch and channels, e.g. \(example)")
+        try reader.requirePositive(strides, "strides", spatial: spatial, category: .badStrides)
+        try reader.requireUnitBatchAndChannel(dilations, "dilations", nonSpatial: nonSpatial, category: .badDilations)
+        try reader.requirePositive(dilations, "dilations", spatial: spatial, category: .badDilations)
         let dilated = spatial.contains { dilations[$0] > 1 }
         if dilated { refusals.append("TensorFlow's reference CPU kernels reject dilation > 1 in \(name) (oneDNN's float32 path accepts it)") }
         var explicitPads: [(Int64, Int64)]? = nil
         if case .explicit(let pairs) = padding {
-            if let bad = pairs.firstIndex(where: { $0.0 < 0 || $0.1 < 0 }) {
-                throw reader.fail(.badPadding, "padding", "explicit padding \(pairText(pairs)) has a negative pad at index \(bad)",
-                                  valid: "pads >= 0")
-            }
-            for axis in nonSpatial where pairs[axis] != (0, 0) {
-                throw reader.fail(.badPadding, "padding",
-                                  "explicit padding \(pairText(pairs)) pads the \(axis == 0 ? "batch" : "channel") dimension",
-                                  valid: "[0, 0] for batch and channels")
-            }
+            try reader.checkExplicitPads(pairs, nonSpatial: nonSpatial)
             explicitPads = pairs
         }
 
@@ -166,23 +146,12 @@ extension TFOps {
         if channelsFirst { refusals.append("TensorFlow's reference CPU kernels accept only NDHWC for conv3d_transpose (oneDNN's float32 path accepts NCDHW)") }
         let spatial = spatialAxes(rank: n, channelsFirst: channelsFirst)
         let nonSpatial = channelsFirst ? [0, 1] : [0, 4]
-        for axis in nonSpatial where dilations[axis] != 1 {
-            throw reader.fail(.badDilations, "dilations",
-                              "dilation on the \(axis == 0 ? "batch" : "channel") dimension is \(dilations[axis]) in \(shapeText(dilations))",
-                              valid: "1 on batch and channels")
-        }
-        for axis in spatial where dilations[axis] < 1 {
-            throw reader.fail(.badDilations, "dilations", "dilation \(dilations[axis]) on axis \(axis) of \(shapeText(dilations)) is below 1",
-                              valid: "dilations >= 1")
-        }
+        try reader.requireUnitBatchAndChannel(dilations, "dilations", nonSpatial: nonSpatial, category: .badDilations)
+        try reader.requirePositive(dilations, "dilations", spatial: spatial, category: .badDilations)
         if spatial.contains(where: { dilations[$0] > 1 }) {
             refusals.append("TensorFlow's reference CPU kernels reject dilation > 1 in conv3d_transpose (oneDNN's float32 path accepts it)")
         }
-        for axis in nonSpatial where strides[axis] != 1 {
-            throw reader.fail(.badStrides, "strides",
-                              "stride on the \(axis == 0 ? "batch" : "channel") dimension is \(strides[axis]) in \(shapeText(strides))",
-                              valid: "1 on batch and channels")
-        }
+        try reader.requireUnitBatchAndChannel(strides, "strides", nonSpatial: nonSpatial, category: .badStrides)
         guard outputShape.count == 5 else {
             throw reader.fail(.badOutputShape, "output_shape", "output_shape \(shapeText(outputShape)) has \(outputShape.count) entries, needs 5",
                               valid: "5 values in \(dataFormat) order")
@@ -212,10 +181,7 @@ extension TFOps {
                               "output_shape batch \(outputShape[0]) differs from the input batch \(x.shape[0])",
                               valid: "output_shape[0] = \(x.shape[0])")
         }
-        for axis in spatial where strides[axis] <= 0 {
-            throw reader.fail(.badStrides, "strides", "stride \(strides[axis]) on axis \(axis) of \(shapeText(strides)) is not positive",
-                              valid: "strides >= 1")
-        }
+        try reader.requirePositive(strides, "strides", spatial: spatial, category: .badStrides)
         let rules: [PaddingRule] = Array(repeating: paddingName == "SAME" ? .same : .valid, count: n)
         let geometry = try spatialGeometry(reader, x: x, w: w, os: outputShape, n: n, channelsFirst: channelsFirst,
                                            strides: spatial.map { strides[$0] }, dilations: spatial.map { dilations[$0] },
