@@ -16,7 +16,7 @@ let package = Package(
     ],
     targets: [
         // Tensors, the TF ops, shape solver, kernels, scatter traces. Standard library only.
-        .target(name: "TConvEngine", swiftSettings: engineSettings),
+        .target(name: "TConvEngine", exclude: ["README.md"], swiftSettings: engineSettings),
         // The REPL language: lexer, parser, evaluator, builtins, printing, .npy and session files.
         .target(name: "TConvScript", dependencies: ["TConvEngine"], exclude: ["README.md"]),
         // Curses-free drawing into a cell grid: heatmaps, colour maps, step frames.
