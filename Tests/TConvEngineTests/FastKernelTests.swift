@@ -75,14 +75,14 @@ private func reference<T: EngineScalar>(_ p: ConvProblem, transposed: Bool, x: [
 /// Runs the fast kernels; nil when they decline the problem.
 private func fast<T: EngineScalar>(_ p: ConvProblem, transposed: Bool, x: [T], w: [T], count: Int, threads: Int = 1,
                                    kernel: FastPlan.Kernel? = nil, parallelThreshold: Int = FastKernels.parallelThreshold,
-                                   control: ComputeControl? = nil) throws -> [T]? {
+                                   packBudget: Int = FastKernels.workspaceLimit / 2, control: ComputeControl? = nil) throws -> [T]? {
     // NaN everywhere first: the fast kernels must write every output element themselves.
     var out = [T](repeating: .nan, count: count)
     let ran = try x.withUnsafeBufferPointer { xp in
         try w.withUnsafeBufferPointer { wp in
             try out.withUnsafeMutableBufferPointer { op in
                 try FastKernels.run(p, transposed: transposed, input: xp, filter: wp, output: op, threads: threads,
-                                    control: control, kernel: kernel, parallelThreshold: parallelThreshold)
+                                    control: control, kernel: kernel, parallelThreshold: parallelThreshold, packBudget: packBudget)
             }
         }
     }
@@ -182,6 +182,40 @@ private let allKernels: [FastPlan.Kernel?] = [nil, .dot] + FastPlan.Tile.allCase
                             padBefore: [1, 1], padAfter: [1, 1], imageChannels: channels, featureChannels: 16 + index)
         try check(p, transposed: true, seed: UInt64(700 + index), kernels: allKernels)
         try check(p, transposed: false, seed: UInt64(800 + index), kernels: allKernels)
+    }
+}
+
+@Test func filtersTooLargeToRepackRunInPassesOrInPlace() throws {
+    // A small budget for packed weights stands in for a filter of tens of MiB. Stride 2: the phases' weights are
+    // packed pass by pass. Stride 1 (one phase) with C_in a multiple of 16: the dot kernel reads
+    // the filter in place. Stride 1 with C_in = 20: nothing fits, the fast path declines.
+    let strided = ConvProblem(rank: 2, batch: 2, image: [13, 12], feature: [6, 6], kernel: [4, 3], strides: [2, 2],
+                              dilations: [1, 1], padBefore: [1, 1], padAfter: [1, 1], imageChannels: 40, featureChannels: 24)
+    let single = ConvProblem(rank: 2, batch: 1, image: [9, 8], feature: [9, 8], kernel: [3, 3], strides: [1, 1],
+                             dilations: [1, 1], padBefore: [1, 1], padAfter: [1, 1], imageChannels: 40, featureChannels: 32)
+    var odd = single
+    odd.featureChannels = 20
+    for (index, (p, expectRun)) in [(strided, true), (single, true), (odd, false)].enumerated() {
+        var rng = FastRandom(seed: UInt64(900 + index))
+        let o = operands(p, transposed: true, &rng, as: Double.self)
+        let x32 = o.x.map { Float($0) }, w32 = o.w.map { Float($0) }
+        let want = try reference(p, transposed: true, x: x32, w: w32, count: o.outCount)
+        let magnitude = try magnitudes(p, transposed: true, x: o.x, w: o.w, count: o.outCount)
+        let terms = p.kernel.reduce(1, *) * p.featureChannels
+        // Room for about half of the filter: one phase of four packs, all of them do not.
+        let budget = p.filterShape.reduce(1, *) * 4 / 2
+        for threads in [1, 2] {
+            let got = try fast(p, transposed: true, x: x32, w: w32, count: o.outCount, threads: threads, parallelThreshold: 0,
+                               packBudget: budget)
+            #expect((got != nil) == expectRun, "\(p): ran \(got != nil)")
+            if let got {
+                let m = mismatch(got, want, magnitude: magnitude, terms: terms, u: 0x1p-24)
+                #expect(m == nil, "\(p) in passes: \(m ?? "")")
+                let whole = try fast(p, transposed: true, x: x32, w: w32, count: o.outCount, threads: 1, parallelThreshold: 0,
+                                     packBudget: budget)
+                #expect(whole == got, "\(p): \(threads) threads differ from 1")
+            }
+        }
     }
 }
 

@@ -7,8 +7,9 @@
 /// into stride-free gathers, each computed as an implicit GEMM by register-tile micro-kernels
 /// (`FastMicroKernels`) with no im2col buffer: the kernels read input rows in place through a
 /// table of row pointers. Channels-first data is transposed to channels-last one batch item at a
-/// time. Scratch memory is bounded by `workspaceLimit`; a problem that would need more (a filter
-/// of tens of MiB that must be repacked) goes to the reference kernels instead.
+/// time. Scratch memory is bounded by `workspaceLimit`: a filter too large to repack at once is
+/// repacked phase by phase (or read in place by the other kernel family); only a problem that fits
+/// none of these goes to the reference kernels.
 enum FastKernels {
     /// The most scratch memory a fast run may use, in bytes.
     static let workspaceLimit = 64 << 20
@@ -23,21 +24,23 @@ enum FastKernels {
     /// Multiply-adds below which a problem runs on the calling thread alone.
     static let parallelThreshold = 1 << 18
 
-    /// As above; `kernel` forces a micro-kernel family and `parallelThreshold` lowers the size at
-    /// which threads are used (tests use both to cover every kernel and the threading on small shapes).
+    /// As above; `kernel` forces a micro-kernel family, `parallelThreshold` lowers the size at which
+    /// threads are used and `packBudget` the bytes of packed weights per pass (tests use them to
+    /// cover every kernel, the threading and the split into passes on small shapes).
     static func run<T: EngineScalar>(_ problem: ConvProblem, transposed: Bool, input: UnsafeBufferPointer<T>,
                                      filter: UnsafeBufferPointer<T>, output: UnsafeMutableBufferPointer<T>,
                                      threads: Int, control: ComputeControl?, kernel: FastPlan.Kernel?,
-                                     parallelThreshold: Int = FastKernels.parallelThreshold) throws(EngineError) -> Bool {
+                                     parallelThreshold: Int = FastKernels.parallelThreshold,
+                                     packBudget: Int = FastKernels.workspaceLimit / 2) throws(EngineError) -> Bool {
         if T.self == Float.self {
             return try typed(problem, transposed: transposed, input: rebound(input, Float.self), filter: rebound(filter, Float.self),
                              output: reboundMutable(output, Float.self), threads: threads, control: control, kernel: kernel,
-                             parallelThreshold: parallelThreshold)
+                             parallelThreshold: parallelThreshold, packBudget: packBudget)
         }
         if T.self == Double.self {
             return try typed(problem, transposed: transposed, input: rebound(input, Double.self), filter: rebound(filter, Double.self),
                              output: reboundMutable(output, Double.self), threads: threads, control: control, kernel: kernel,
-                             parallelThreshold: parallelThreshold)
+                             parallelThreshold: parallelThreshold, packBudget: packBudget)
         }
         return false
     }
@@ -53,7 +56,7 @@ enum FastKernels {
     private static func typed<T: FastScalar>(_ problem: ConvProblem, transposed: Bool, input: UnsafeBufferPointer<T>,
                                              filter: UnsafeBufferPointer<T>, output: UnsafeMutableBufferPointer<T>,
                                              threads requested: Int, control: ComputeControl?,
-                                             kernel: FastPlan.Kernel?, parallelThreshold: Int) throws(EngineError) -> Bool {
+                                             kernel: FastPlan.Kernel?, parallelThreshold: Int, packBudget: Int) throws(EngineError) -> Bool {
         guard problem.rank >= 1, problem.rank <= 3, problem.groups >= 1,
               problem.imageChannels % problem.groups == 0, problem.featureChannels % problem.groups == 0 else { return false }
         // Tiny problems: a direct loop, nothing allocated, no threads.
@@ -67,8 +70,9 @@ enum FastKernels {
         }
         let item = problem.channelsFirst ? batchItem(problem) : problem
         let geometry = FastGeometry(item, transposed: transposed)
-        var plan = FastPlan(geometry, transposed: transposed, vectorWidth: T.Vector.scalarCount)
-        if let kernel, !plan.apply(kernel, transposed: transposed, vectorWidth: T.Vector.scalarCount) { return false }
+        let v = T.Vector.scalarCount
+        var plan = FastPlan(geometry, transposed: transposed, vectorWidth: v)
+        if let kernel, !plan.apply(kernel, transposed: transposed, vectorWidth: v) { return false }
         let g = plan.geometry
         let batches = problem.channelsFirst ? problem.batch : 1
         let issued = g.issuedMultiplyAdds * batches
@@ -81,19 +85,30 @@ enum FastKernels {
             try control?.checkpoint(done: 1)
             return true
         }
+        // Packed weights over half the workspace (a filter of tens of MiB): run the phases in passes
+        // that each pack only their own weights; when one phase alone is too large, use the kernel
+        // family that reads the filter in place. (Decided without the thread count, so the result
+        // does not depend on it.)
+        guard let plans = passes(plan, transposed: transposed, vectorWidth: v, packBudget: packBudget,
+                                 elementBytes: MemoryLayout<T>.stride, forced: kernel != nil) else { return false }
         // Small problems run on the calling thread: waking a worker costs more than they do.
-        let threads = issued < parallelThreshold ? 1 : FastParallel.threadCount(requested: requested, units: plan.groupCount)
-        let executor = FastExecutor<T>(plan: plan, threads: threads)
-        var bytes = executor.bytesNeeded
+        var groups = 0
+        for p in plans { groups = max(groups, p.groupCount) }
+        let threads = issued < parallelThreshold ? 1 : FastParallel.threadCount(requested: requested, units: groups)
+        let executors = plans.map { FastExecutor<T>(plan: $0, threads: threads) }
+        var bytes = 0
+        for e in executors { bytes = max(bytes, e.bytesNeeded) }
         if problem.channelsFirst {
             bytes += (g.batch * g.inSize.0 * g.inSize.1 * g.inSize.2 * g.inChannels
                       + g.batch * g.outSize.0 * g.outSize.1 * g.outSize.2 * g.outChannels) * MemoryLayout<T>.stride
         }
         guard bytes <= workspaceLimit else { return false }
 
-        control?.begin(totalUnits: plan.groupCount * batches)
+        var totalGroups = 0
+        for p in plans { totalGroups += p.groupCount }
+        control?.begin(totalUnits: totalGroups * batches)
         if !problem.channelsFirst {
-            try executor.run(input: x, filter: w, output: y, control: control)
+            for executor in executors { try executor.run(input: x, filter: w, output: y, control: control) }
             return true
         }
         // Channels-first: one batch item at a time through channels-last scratch copies.
@@ -105,10 +120,44 @@ enum FastKernels {
         defer { outScratch.deallocate() }
         for n in 0..<problem.batch {
             transpose(x + n * inItem, rows: g.inChannels, columns: inPixels, into: inScratch)
-            try executor.run(input: inScratch, filter: w, output: outScratch, control: control)
+            for executor in executors { try executor.run(input: inScratch, filter: w, output: outScratch, control: control) }
             transpose(outScratch, rows: outPixels, columns: g.outChannels, into: y + n * outItem)
         }
         return true
+    }
+
+    /// `plan` itself when its packed weights fit `packBudget` bytes; else the same kernel over
+    /// consecutive runs of phases whose packed weights fit (the first pass also writes the zero
+    /// phases); else, unless the kernel was forced, the plan with the kernel family that reads
+    /// the filter in place. Nil when none fits.
+    static func passes(_ plan: FastPlan, transposed: Bool, vectorWidth v: Int, packBudget: Int, elementBytes: Int,
+                       forced: Bool) -> [FastPlan]? {
+        if plan.packCount * elementBytes <= packBudget { return [plan] }
+        let g = plan.geometry
+        let perTap = g.inPerGroup * plan.packedWidth * g.groups * elementBytes
+        var result = [FastPlan]()
+        var start = 0
+        while start < g.phases.count {
+            var end = start, bytes = 0
+            while end < g.phases.count && bytes + g.phases[end].taps.count * perTap <= packBudget {
+                bytes += g.phases[end].taps.count * perTap
+                end += 1
+            }
+            if end == start { result = []; break }
+            var part = g
+            part.phases = Array(g.phases[start..<end])
+            if start > 0 { part.zeroBoxes = [] }
+            result.append(FastPlan(part, transposed: transposed, vectorWidth: v, forcing: plan.kernel))
+            start = end
+        }
+        if !result.isEmpty { return result }
+        if forced { return nil }
+        let cin = g.inPerGroup
+        let inPlace: FastPlan.Kernel? = transposed ? (cin % v == 0 && cin > 0 ? .dot : nil)
+                                                   : .tile(FastPlan.bestTile(cout: g.outPerGroup, vectorWidth: v))
+        guard let inPlace, inPlace != plan.kernel else { return nil }
+        let other = FastPlan(g, transposed: transposed, vectorWidth: v, forcing: inPlace)
+        return other.packCount * elementBytes <= packBudget ? [other] : nil
     }
 
     /// The problem for one batch item, channels-last.
