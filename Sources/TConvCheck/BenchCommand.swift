@@ -1,15 +1,20 @@
 import Foundation
 import TConvEngine
 
-/// `tconv bench [--json] [--threads N] [--dtype float32|float64] [--filter REGEX] [--min-time S] [SUITE]`:
+/// `tconv bench [--json] [--threads N] [--dtype float32|float64] [--filter REGEX] [--min-time S]
+/// [--max-foreign CORES [--attempts N]] [SUITE]`:
 /// checks each case of a benchmark suite once, then times it. Returns the exit status (0 all
 /// checks passed, 1 a check failed, 2 usage or suite error).
 public enum BenchCommand {
     public static let usage = """
-        usage: tconv bench [--json] [--threads N] [--dtype float32|float64] [--filter REGEX] [--min-time SECONDS] [SUITE]
+        usage: tconv bench [--json] [--threads N] [--dtype float32|float64] [--filter REGEX] [--min-time SECONDS]
+                           [--max-foreign CORES [--attempts N]] [SUITE]
           SUITE defaults to Benchmarks/suite.json (found from the current folder or the executable).
-          --threads N   worker threads (0 = every core, the default)
-          --min-time S  timed seconds per case after warm-up (default 1.0; at least 5 runs)
+          --threads N          worker threads (0 = every core, the default)
+          --min-time S         timed seconds per case after warm-up (default 1.0; at least 5 runs)
+          --max-foreign CORES  on a shared machine: wait for a quiet moment, and time a case again (up to
+                               --attempts times, default 5) while other processes used more than CORES of
+                               CPU beyond the cores this run leaves free; the least disturbed try is kept
         """
 
     public struct Options: Sendable {
@@ -18,6 +23,9 @@ public enum BenchCommand {
         public var dtype = DType.float32
         public var filter: String? = nil
         public var minTime = 1.0
+        /// Foreign CPU load (cores) a timing window may see; nil: time once, whatever the load.
+        public var maxForeign: Double? = nil
+        public var attempts = 5
         public var suitePath: String? = nil
         public init() {}
     }
@@ -48,6 +56,12 @@ public enum BenchCommand {
             case "--min-time":
                 guard let v = value(arg), let t = Double(v), t >= 0, t <= 3600 else { return .failure(.init("--min-time needs seconds >= 0")) }
                 o.minTime = t
+            case "--max-foreign":
+                guard let v = value(arg), let c = Double(v), c >= 0, c <= 1024 else { return .failure(.init("--max-foreign needs cores >= 0")) }
+                o.maxForeign = c
+            case "--attempts":
+                guard let v = value(arg), let n = Int(v), n >= 1, n <= 100 else { return .failure(.init("--attempts needs a count 1...100")) }
+                o.attempts = n
             case "--help", "-h": return .failure(.init(""))
             default:
                 if arg.hasPrefix("-") { return .failure(.init("unknown option \(arg)")) }

@@ -20,6 +20,27 @@ import TConvEngine
         }
     }
 
+    @Test func parsesTheQuietWindowOptions() throws {
+        let o = try BenchCommand.parse(["--max-foreign", "0.15", "--attempts", "3"]).get()
+        #expect(o.maxForeign == 0.15 && o.attempts == 3)
+        #expect(try BenchCommand.parse([]).get().maxForeign == nil)
+        for bad in [["--max-foreign"], ["--max-foreign", "-1"], ["--attempts", "0"], ["--attempts", "x"]] {
+            if case .success = BenchCommand.parse(bad) { Issue.record("accepted \(bad)") }
+        }
+    }
+
+    /// Busy time from /proc/stat: user + nice + system + irq + softirq of the per-CPU lines only.
+    @Test func readsBusyTimeFromProcStat() {
+        let text = """
+            cpu  1000 0 1000 5000 0 0 0 0 0 0
+            cpu0 100 10 50 2000 7 3 2 0 0 0
+            cpu1 200 0 100 3000 0 1 1 0 0 0
+            intr 12345
+            """
+        #expect(BenchLoad.busySeconds(procStat: text, ticksPerSecond: 100) == 4.67)
+        #expect(BenchLoad.busySeconds(procStat: "intr 1", ticksPerSecond: 100) == nil)
+    }
+
     @Test func readsTheProjectSuite() throws {
         let cases = try BenchSuite.load(path: Self.suitePath)
         #expect(cases.count == 14)
