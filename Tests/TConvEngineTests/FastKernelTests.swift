@@ -132,7 +132,7 @@ private func check(_ p: ConvProblem, transposed: Bool, seed: UInt64, kernels: [F
     }
 }
 
-private let allKernels: [FastPlan.Kernel?] = [nil, .dot] + FastPlan.Tile.allCases.map { .tile($0) }
+private let allKernels: [FastPlan.Kernel?] = [nil] + FastPlan.DotTile.allCases.map { .dot($0) } + FastPlan.Tile.allCases.map { .tile($0) }
 
 @Test func transposedMatchesReferenceOnRandomShapes() throws {
     var rng = FastRandom(seed: 0x7A57)

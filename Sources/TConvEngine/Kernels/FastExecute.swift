@@ -32,7 +32,8 @@ struct FastExecutor<T: FastScalar> {
         // Weight offset of each tap, per phase (in the filter or in the packed copy).
         let wTap = UnsafeMutablePointer<Int>.allocate(capacity: max(plan.totalTaps, 1))
         defer { wTap.deallocate() }
-        let packed = UnsafeMutablePointer<T>.allocate(capacity: max(plan.packCount, 1))
+        let packed = UnsafeMutableRawPointer.allocate(byteCount: max(plan.packCount, 1) * MemoryLayout<T>.stride, alignment: 64)
+            .bindMemory(to: T.self, capacity: max(plan.packCount, 1))
         defer { packed.deallocate() }
         for (index, phase) in g.phases.enumerated() {
             for (t, tap) in phase.taps.enumerated() {
@@ -350,13 +351,20 @@ struct FastExecutor<T: FastScalar> {
                 }
                 storeBlock(tiles: tiles, mr: mr, nr: nr, y: y, outOffsets: outOffsets, tileCounts: tileCounts, spill: spill,
                            direct: direct, from: writeStart - start, to: writeStart, count: writeCount)
-            case .dot:
+            case .dot(let shape):
                 let ldco = plan.packWeights ? cin : g.nStride
                 let panel = wBase + start * ldco
                 for tile in 0..<tiles where tileCounts[tile] > 0 {
-                    let rowTable = UnsafePointer(rows + tile * taps * mr)
-                    FastMicroKernels.dot4x4(taps: tileCounts[tile], cin: cin, rows: rowTable, w: panel,
-                                            wTap: tileWeights + tile * taps, ldco: ldco, out: spill + tile * mr * nr)
+                    let rowTable = UnsafePointer(rows + tile * taps * mr), weights = UnsafePointer(tileWeights + tile * taps)
+                    let out = spill + tile * mr * nr
+                    switch shape {
+                    case .m4n4:
+                        FastMicroKernels.dot4x4(taps: tileCounts[tile], cin: cin, rows: rowTable, w: panel, wTap: weights, ldco: ldco, out: out)
+                    case .m6n4:
+                        FastMicroKernels.dot6x4(taps: tileCounts[tile], cin: cin, rows: rowTable, w: panel, wTap: weights, ldco: ldco, out: out)
+                    case .m8n3:
+                        FastMicroKernels.dot8x3(taps: tileCounts[tile], cin: cin, rows: rowTable, w: panel, wTap: weights, ldco: ldco, out: out)
+                    }
                 }
                 storeBlock(tiles: tiles, mr: mr, nr: nr, y: y, outOffsets: outOffsets, tileCounts: tileCounts, spill: spill,
                            direct: false, from: writeStart - start, to: writeStart, count: writeCount)

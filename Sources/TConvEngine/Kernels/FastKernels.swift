@@ -153,7 +153,7 @@ enum FastKernels {
         if !result.isEmpty { return result }
         if forced { return nil }
         let cin = g.inPerGroup
-        let inPlace: FastPlan.Kernel? = transposed ? (cin % v == 0 && cin > 0 ? .dot : nil)
+        let inPlace: FastPlan.Kernel? = transposed ? (cin % v == 0 && cin > 0 ? .dot(g.outPerGroup <= 3 ? .m8n3 : .m4n4) : nil)
                                                    : .tile(FastPlan.bestTile(cout: g.outPerGroup, vectorWidth: v))
         guard let inPlace, inPlace != plan.kernel else { return nil }
         let other = FastPlan(g, transposed: transposed, vectorWidth: v, forcing: inPlace)
@@ -192,7 +192,7 @@ extension FastPlan {
     mutating func apply(_ forced: Kernel, transposed: Bool, vectorWidth v: Int) -> Bool {
         if forced == kernel { return true }
         let cin = geometry.inPerGroup
-        if forced == .dot && (cin % v != 0 || cin == 0) { return false }
+        if case .dot = forced, cin % v != 0 || cin == 0 { return false }
         var copy = FastPlan(geometry, transposed: transposed, vectorWidth: v, forcing: forced)
         swap(&self, &copy)
         return true

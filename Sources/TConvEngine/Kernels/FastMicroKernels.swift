@@ -463,9 +463,8 @@ enum FastMicroKernels {
     }
 
 
-    /// Dot-product kernel for few output channels (C_out/G <= 4) and C_in/G a multiple of V:
-    /// vectors run along the input channels instead, 4 pixels x 4 output channels of partial sums,
-    /// reduced across lanes at the end. w: panel [taps][4][cin]. out: 16 values, [pixel][channel].
+    /// 4 pixels x 4 output channels, vectors along input channels (16 partial sums, reduced across
+    /// lanes at the end). w: panel [taps][4][cin], rows `ldco` apart. out: 16 values, [pixel][channel].
     @inline(never)
     static func dot4x4<T: FastScalar>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
                                        w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldco: Int,
@@ -482,16 +481,13 @@ enum FastMicroKernels {
             rp += 4
             var c = 0
             while c < cin {
-                let w0: T.Vector = vload(wp + c), w1: T.Vector = vload(wp + ldco + c)
-                let w2: T.Vector = vload(wp + 2 * ldco + c), w3: T.Vector = vload(wp + 3 * ldco + c)
-                var a: T.Vector = vload(r0 + c)
-                c00.addProduct(a, w0); c01.addProduct(a, w1); c02.addProduct(a, w2); c03.addProduct(a, w3)
-                a = vload(r1 + c)
-                c10.addProduct(a, w0); c11.addProduct(a, w1); c12.addProduct(a, w2); c13.addProduct(a, w3)
-                a = vload(r2 + c)
-                c20.addProduct(a, w0); c21.addProduct(a, w1); c22.addProduct(a, w2); c23.addProduct(a, w3)
-                a = vload(r3 + c)
-                c30.addProduct(a, w0); c31.addProduct(a, w1); c32.addProduct(a, w2); c33.addProduct(a, w3)
+                let w0: T.Vector = vload(wp + c); let w1: T.Vector = vload(wp + ldco + c)
+                let w2: T.Vector = vload(wp + 2 * ldco + c); let w3: T.Vector = vload(wp + 3 * ldco + c)
+                var a: T.Vector
+                a = vload(r0 + c); c00.addProduct(a, w0); c01.addProduct(a, w1); c02.addProduct(a, w2); c03.addProduct(a, w3)
+                a = vload(r1 + c); c10.addProduct(a, w0); c11.addProduct(a, w1); c12.addProduct(a, w2); c13.addProduct(a, w3)
+                a = vload(r2 + c); c20.addProduct(a, w0); c21.addProduct(a, w1); c22.addProduct(a, w2); c23.addProduct(a, w3)
+                a = vload(r3 + c); c30.addProduct(a, w0); c31.addProduct(a, w1); c32.addProduct(a, w2); c33.addProduct(a, w3)
                 c += v
             }
         }
@@ -500,4 +496,93 @@ enum FastMicroKernels {
         out[8] = T.laneSum(c20); out[9] = T.laneSum(c21); out[10] = T.laneSum(c22); out[11] = T.laneSum(c23)
         out[12] = T.laneSum(c30); out[13] = T.laneSum(c31); out[14] = T.laneSum(c32); out[15] = T.laneSum(c33)
     }
+
+    /// 6 pixels x 4 output channels, vectors along input channels (24 partial sums, reduced across
+    /// lanes at the end). w: panel [taps][4][cin], rows `ldco` apart. out: 24 values, [pixel][channel].
+    @inline(never)
+    static func dot6x4<T: FastScalar>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
+                                       w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldco: Int,
+                                       out: UnsafeMutablePointer<T>) {
+        let v = T.Vector.scalarCount
+        var c00 = T.Vector(), c01 = T.Vector(), c02 = T.Vector(), c03 = T.Vector()
+        var c10 = T.Vector(), c11 = T.Vector(), c12 = T.Vector(), c13 = T.Vector()
+        var c20 = T.Vector(), c21 = T.Vector(), c22 = T.Vector(), c23 = T.Vector()
+        var c30 = T.Vector(), c31 = T.Vector(), c32 = T.Vector(), c33 = T.Vector()
+        var c40 = T.Vector(), c41 = T.Vector(), c42 = T.Vector(), c43 = T.Vector()
+        var c50 = T.Vector(), c51 = T.Vector(), c52 = T.Vector(), c53 = T.Vector()
+        var rp = rows
+        for t in 0..<taps {
+            let wp = w + wTap[t]
+            let r0 = rp[0], r1 = rp[1], r2 = rp[2], r3 = rp[3]
+            let r4 = rp[4], r5 = rp[5]
+            rp += 6
+            var c = 0
+            while c < cin {
+                let w0: T.Vector = vload(wp + c); let w1: T.Vector = vload(wp + ldco + c)
+                let w2: T.Vector = vload(wp + 2 * ldco + c); let w3: T.Vector = vload(wp + 3 * ldco + c)
+                var a: T.Vector
+                a = vload(r0 + c); c00.addProduct(a, w0); c01.addProduct(a, w1); c02.addProduct(a, w2); c03.addProduct(a, w3)
+                a = vload(r1 + c); c10.addProduct(a, w0); c11.addProduct(a, w1); c12.addProduct(a, w2); c13.addProduct(a, w3)
+                a = vload(r2 + c); c20.addProduct(a, w0); c21.addProduct(a, w1); c22.addProduct(a, w2); c23.addProduct(a, w3)
+                a = vload(r3 + c); c30.addProduct(a, w0); c31.addProduct(a, w1); c32.addProduct(a, w2); c33.addProduct(a, w3)
+                a = vload(r4 + c); c40.addProduct(a, w0); c41.addProduct(a, w1); c42.addProduct(a, w2); c43.addProduct(a, w3)
+                a = vload(r5 + c); c50.addProduct(a, w0); c51.addProduct(a, w1); c52.addProduct(a, w2); c53.addProduct(a, w3)
+                c += v
+            }
+        }
+        out[0] = T.laneSum(c00); out[1] = T.laneSum(c01); out[2] = T.laneSum(c02); out[3] = T.laneSum(c03)
+        out[4] = T.laneSum(c10); out[5] = T.laneSum(c11); out[6] = T.laneSum(c12); out[7] = T.laneSum(c13)
+        out[8] = T.laneSum(c20); out[9] = T.laneSum(c21); out[10] = T.laneSum(c22); out[11] = T.laneSum(c23)
+        out[12] = T.laneSum(c30); out[13] = T.laneSum(c31); out[14] = T.laneSum(c32); out[15] = T.laneSum(c33)
+        out[16] = T.laneSum(c40); out[17] = T.laneSum(c41); out[18] = T.laneSum(c42); out[19] = T.laneSum(c43)
+        out[20] = T.laneSum(c50); out[21] = T.laneSum(c51); out[22] = T.laneSum(c52); out[23] = T.laneSum(c53)
+    }
+
+    /// 8 pixels x 3 output channels, vectors along input channels (24 partial sums, reduced across
+    /// lanes at the end). w: panel [taps][3][cin], rows `ldco` apart. out: 24 values, [pixel][channel].
+    @inline(never)
+    static func dot8x3<T: FastScalar>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
+                                       w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldco: Int,
+                                       out: UnsafeMutablePointer<T>) {
+        let v = T.Vector.scalarCount
+        var c00 = T.Vector(), c01 = T.Vector(), c02 = T.Vector()
+        var c10 = T.Vector(), c11 = T.Vector(), c12 = T.Vector()
+        var c20 = T.Vector(), c21 = T.Vector(), c22 = T.Vector()
+        var c30 = T.Vector(), c31 = T.Vector(), c32 = T.Vector()
+        var c40 = T.Vector(), c41 = T.Vector(), c42 = T.Vector()
+        var c50 = T.Vector(), c51 = T.Vector(), c52 = T.Vector()
+        var c60 = T.Vector(), c61 = T.Vector(), c62 = T.Vector()
+        var c70 = T.Vector(), c71 = T.Vector(), c72 = T.Vector()
+        var rp = rows
+        for t in 0..<taps {
+            let wp = w + wTap[t]
+            let r0 = rp[0], r1 = rp[1], r2 = rp[2], r3 = rp[3]
+            let r4 = rp[4], r5 = rp[5], r6 = rp[6], r7 = rp[7]
+            rp += 8
+            var c = 0
+            while c < cin {
+                let w0: T.Vector = vload(wp + c); let w1: T.Vector = vload(wp + ldco + c)
+                let w2: T.Vector = vload(wp + 2 * ldco + c)
+                var a: T.Vector
+                a = vload(r0 + c); c00.addProduct(a, w0); c01.addProduct(a, w1); c02.addProduct(a, w2)
+                a = vload(r1 + c); c10.addProduct(a, w0); c11.addProduct(a, w1); c12.addProduct(a, w2)
+                a = vload(r2 + c); c20.addProduct(a, w0); c21.addProduct(a, w1); c22.addProduct(a, w2)
+                a = vload(r3 + c); c30.addProduct(a, w0); c31.addProduct(a, w1); c32.addProduct(a, w2)
+                a = vload(r4 + c); c40.addProduct(a, w0); c41.addProduct(a, w1); c42.addProduct(a, w2)
+                a = vload(r5 + c); c50.addProduct(a, w0); c51.addProduct(a, w1); c52.addProduct(a, w2)
+                a = vload(r6 + c); c60.addProduct(a, w0); c61.addProduct(a, w1); c62.addProduct(a, w2)
+                a = vload(r7 + c); c70.addProduct(a, w0); c71.addProduct(a, w1); c72.addProduct(a, w2)
+                c += v
+            }
+        }
+        out[0] = T.laneSum(c00); out[1] = T.laneSum(c01); out[2] = T.laneSum(c02)
+        out[3] = T.laneSum(c10); out[4] = T.laneSum(c11); out[5] = T.laneSum(c12)
+        out[6] = T.laneSum(c20); out[7] = T.laneSum(c21); out[8] = T.laneSum(c22)
+        out[9] = T.laneSum(c30); out[10] = T.laneSum(c31); out[11] = T.laneSum(c32)
+        out[12] = T.laneSum(c40); out[13] = T.laneSum(c41); out[14] = T.laneSum(c42)
+        out[15] = T.laneSum(c50); out[16] = T.laneSum(c51); out[17] = T.laneSum(c52)
+        out[18] = T.laneSum(c60); out[19] = T.laneSum(c61); out[20] = T.laneSum(c62)
+        out[21] = T.laneSum(c70); out[22] = T.laneSum(c71); out[23] = T.laneSum(c72)
+    }
+
 }

@@ -62,11 +62,19 @@ struct FastPlan {
         }
     }
 
+    /// The dot-product tiles: pixels x output channels, vectors along input channels.
+    enum DotTile: CaseIterable, Equatable {
+        case m4n4, m6n4, m8n3
+
+        var mr: Int { self == .m4n4 ? 4 : self == .m6n4 ? 6 : 8 }
+        var nr: Int { self == .m8n3 ? 3 : 4 }
+    }
+
     enum Kernel: Equatable {
         /// Vectors along output channels: one of the register tiles.
         case tile(Tile)
-        /// Vectors along input channels, 4 pixels x 4 output channels: `dot4x4`.
-        case dot
+        /// Vectors along input channels: `dot4x4`, `dot6x4`, `dot8x3`.
+        case dot(DotTile)
     }
 
     struct Unit {
@@ -133,10 +141,12 @@ struct FastPlan {
         let dotPossible = cin % v == 0 && cin > 0
         let pixelsPerPhase = phasePixels.isEmpty ? 0 : pixelsTotal / phasePixels.count
         let useDot = dotPossible && (cout < v || (transposed && pixelsPerPhase < 256 && cout * cin >= 1 << 14))
-        let chosen: Kernel = forced ?? (useDot ? .dot : .tile(FastPlan.bestTile(cout: cout, vectorWidth: v)))
+        // Three output channels (an RGB image) fill the 8x3 dot tile exactly; more use 4x4 (6x4
+        // measured slower on dcgan_g1, where 4x4 pixels per phase and image leave ragged 6-pixel tiles).
+        let chosen: Kernel = forced ?? (useDot ? .dot(cout <= 3 ? .m8n3 : .m4n4) : .tile(FastPlan.bestTile(cout: cout, vectorWidth: v)))
         kernel = chosen
         switch chosen {
-        case .dot: mr = 4; nr = 4
+        case .dot(let tile): mr = tile.mr; nr = tile.nr
         case .tile(let tile): mr = tile.mr; nr = tile.halves * v / 2
         }
         blocks = max(1, (cout + nr - 1) / nr)
@@ -146,7 +156,13 @@ struct FastPlan {
         case .dot: packWeights = !transposed || cout < nr
         case .tile: packWeights = transposed || cout < nr
         }
-        packedWidth = max(cout, nr)
+        // Tile rows padded to whole 64-byte lines: with the packed copy 64-byte aligned, every
+        // weight vector the kernel loads sits in one cache line (a load across two costs double).
+        if case .tile = chosen {
+            packedWidth = (max(cout, nr) + v - 1) / v * v
+        } else {
+            packedWidth = max(cout, nr)
+        }
         let panelBudget = Tuning.panelBudget, rowBytes = nr * (64 / v)
         if case .dot = chosen {
             channelChunk = cin; tapChunk = Int.max
