@@ -31,6 +31,17 @@ extension ViewState {
 
     /// The status line: the view and where it is, then key hints, fitted to `width`.
     public func statusLine(width: Int, options: RenderOptions = .standard) -> String {
+        let (left, right) = statusParts(options: options)
+        if left.count + right.count + 2 <= width {
+            return left + String(repeating: " ", count: width - left.count - right.count) + right
+        }
+        return String(left.prefix(max(0, width)))
+    }
+
+    /// The status line's two parts, for front ends that compose their own line: `left` says what
+    /// the pane shows and where it is (`scatter  ·  step 3/24  ·  auto colours`), `right` is the
+    /// pane's key hint.
+    public func statusParts(options: RenderOptions = .standard) -> (left: String, right: String) {
         var left: String
         switch content {
         case .tensor(let picture):
@@ -43,20 +54,16 @@ extension ViewState {
         }
         left += "  " + options.dot + "  " + (colorMap?.description ?? "auto colours") + (numbers ? ", numbers" : "")
         if let remark { left += "  " + options.dot + "  " + remark }
-        let right = "? keys  Tab view  q prompt"
-        if left.count + right.count + 2 <= width {
-            return left + String(repeating: " ", count: width - left.count - right.count) + right
-        }
-        return String(left.prefix(max(0, width)))
+        return (left, "? keys  Tab view  q prompt")
     }
 }
 
 /// The `?` overlay: the key table in a box over the middle of the pane.
 public enum HelpOverlay {
-    /// Draws the key table in as many columns as the height needs.
-    public static func draw(into grid: inout Grid, options: RenderOptions) {
-        let entries = KeyMap.helpLines
-        let title = "keys (any key closes this)"
+    /// Draws the key table (the pane's unless `entries` are given) in as many columns as the
+    /// height needs.
+    public static func draw(into grid: inout Grid, options: RenderOptions, entries: [String] = KeyMap.helpLines,
+                            title: String = "keys (any key closes this)") {
         let rowsAvailable = max(1, grid.height - 4)
         let columns = max(1, (entries.count + rowsAvailable - 1) / rowsAvailable)
         let rows = (entries.count + columns - 1) / columns

@@ -34,8 +34,10 @@ def palette(i):
 def parse(text):
     """Yields rows of (char, fg, bg, bold, underline, reverse, dim)."""
     rows = []
+    # The style carries over line ends, as on a terminal: tmux's capture-pane -e repeats no codes
+    # at the start of a row that continues the previous row's style.
+    state = dict(fg=None, bg=None, bold=False, ul=False, rev=False, dim=False)
     for line in text.split("\n"):
-        state = dict(fg=None, bg=None, bold=False, ul=False, rev=False, dim=False)
         row = []
         pos = 0
         for m in re.finditer(r"\x1b\[([0-9;]*)m|(.)", line):
