@@ -26,7 +26,7 @@ enum Completion {
                 while start < before.count, before[start] == " " { start += 1 }
                 let rest = before[start...]
                 guard let gap = rest.firstIndex(of: " ") else {
-                    return (start, PythonExport.Format.allCases.map(\.rawValue).filter { $0.hasPrefix(String(rest)) })
+                    return (start, (PythonExport.Format.allCases.map(\.rawValue) + ["cast"]).filter { $0.hasPrefix(String(rest)) })
                 }
                 var fileStart = gap + 1
                 while fileStart < before.count, before[fileStart] == " " { fileStart += 1 }

@@ -180,8 +180,10 @@ extension ScriptSession {
     func export(_ argument: String) throws(ScriptError) -> [ScriptEvent] {
         let words = argument.split(separator: " ", maxSplits: 1).map(String.init)
         let formats = PythonExport.Format.allCases.map(\.rawValue).joined(separator: "|")
+        if words.first?.lowercased() == "cast" { return try exportCast(words.count == 2 ? words[1] : "") }
         guard let first = words.first, let format = PythonExport.Format(rawValue: first.lowercased()) else {
-            throw ScriptError.syntax("%export takes a format (\(formats)) and a file name, e.g. %export torch test_case.py", nil)
+            throw ScriptError.syntax("%export takes a format (\(formats)) and a file name, e.g. %export torch test_case.py", nil,
+                                     notes: ["%export cast FILE records the session's replay as an asciicast for the web"])
         }
         guard words.count == 2, !words[1].trimmingCharacters().isEmpty else {
             throw ScriptError.syntax("%export \(format.rawValue) needs a file name", nil)
@@ -208,5 +210,18 @@ extension ScriptSession {
             throw ScriptError.io("%export: \(error.message)", nil)
         }
         return [.text("wrote \(path): \(what)")]
+    }
+}
+
+extension ScriptSession {
+    /// `%export cast FILE`: the session replayed as an asciicast v2 recording. Drawing the frames
+    /// needs the views, so the front end writes the file when it sees the `export-cast` setting;
+    /// the write is authorised here first, like every other write.
+    func exportCast(_ file: String) throws(ScriptError) -> [ScriptEvent] {
+        guard !file.trimmingCharacters().isEmpty else { throw ScriptError.syntax("%export cast needs a file name", nil) }
+        var path = Self.path(file)
+        if !(path as NSString).lastPathComponent.contains(".") { path += ".cast" }
+        try interpreter.authorizeWrite(path, by: "%export", span: nil)
+        return [.setting(name: "export-cast", value: path)]
     }
 }

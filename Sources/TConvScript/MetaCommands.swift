@@ -40,7 +40,10 @@ public struct MetaCommand: Sendable {
         MetaCommand("%show", "%show EXPR", "draw a tensor as heatmaps", code: true),
         MetaCommand("%step", "%step CALL", "play a transposed conv step by step", code: true),
         MetaCommand("%translate", "%translate CALL", "the same call in the other framework (TensorFlow <-> PyTorch), checked on the current tensors", code: true),
-        MetaCommand("%export", "%export tf|torch|numpy|md FILE", "the last convolution as a Python unit test, or the session as Markdown"),
+        MetaCommand("%export", "%export tf|torch|numpy|md|cast FILE",
+                    "the last convolution as a Python unit test, the session as Markdown, or its replay as an asciicast"),
+        MetaCommand("%replay", "%replay FILE", "replay a lesson one statement at a time (keys; a transcript in plain mode)", file: true),
+        MetaCommand("%present", "%present [on|off]", "presenter mode: larger cells, high contrast, keys-only replays"),
         MetaCommand("%colors", "%colors MODE", "colour mode: " + colorModes.joined(separator: "|")),
         MetaCommand("%cmap", "%cmap NAME", "colour map: " + colorMaps.joined(separator: "|")),
         MetaCommand("%quit", "%quit", "leave tconv (also :quit, quit(), Ctrl-D)"),
@@ -113,6 +116,16 @@ extension ScriptSession {
                 return (try runFile(argument, asTyped: true), false)
             case "%export":
                 return (try export(argument), false)
+            case "%replay":
+                // The front end plays the file (it owns the screen); writes stay refused there.
+                guard !argument.isEmpty else { throw ScriptError.syntax("%replay needs a lesson file, e.g. %replay Sessions/01-textbook-stride2.tconv", nil) }
+                return ([.setting(name: "replay", value: Self.path(argument))], false)
+            case "%present":
+                let value = argument.lowercased()
+                guard ["", "on", "off"].contains(value) else {
+                    throw ScriptError.value("%present takes on, off, or nothing (to switch it); got '\(argument)'", nil)
+                }
+                return ([.setting(name: "present", value: value.isEmpty ? "toggle" : value)], false)
             case "%timeit", "%shapes", "%show", "%step", "%translate":
                 guard !argument.isEmpty else { throw ScriptError.syntax("\(name) needs code after it", nil) }
                 let statements = try Parser.parse(blanked)

@@ -7,12 +7,16 @@ public struct TConvOptions: Equatable, Sendable {
     public var color: ColorChoice = .auto
     /// `--plain`: no full-screen pane even on a terminal.
     public var plain = false
-    /// `--present`: presenter mode (larger cells, high contrast).
+    /// `--present`: presenter mode (larger cells, high contrast, keys-only replays).
     public var present = false
-    public init(color: ColorChoice = .auto, plain: Bool = false, present: Bool = false) {
+    /// `--allow-writes`: a replayed lesson (`tconv replay`, `%replay`) may write files. `tconv run`
+    /// always may: scripts that save their results are how it is used.
+    public var allowWrites = false
+    public init(color: ColorChoice = .auto, plain: Bool = false, present: Bool = false, allowWrites: Bool = false) {
         self.color = color
         self.plain = plain
         self.present = present
+        self.allowWrites = allowWrites
     }
 }
 
@@ -26,6 +30,9 @@ public enum TConvCommand: Equatable, Sendable {
     case command(String, options: TConvOptions)
     /// `tconv replay --check FILE...`: replay lessons and compare with their recorded outputs.
     case replayCheck(files: [String])
+    /// `tconv replay [--present] [--allow-writes] FILE`: play a lesson with keys (a transcript
+    /// without a terminal); with `cast`, record it as an asciicast to that file instead.
+    case replay(file: String, options: TConvOptions, cast: String?)
     case golden([String])
     case bench([String])
     case version
@@ -51,13 +58,15 @@ public enum ExitStatus {
 
 public enum CommandLineParser {
     /// Every option and subcommand, as the manual page must mention them.
-    public static let documentedOptions = ["run", "replay", "--check", "golden", "bench", "-c", "--plain", "--color",
-                                           "--present", "--version", "--help", "-h", "-V"]
+    public static let documentedOptions = ["run", "replay", "--check", "--cast", "golden", "bench", "-c", "--plain", "--color",
+                                           "--present", "--allow-writes", "--version", "--help", "-h", "-V"]
 
     public static let usage = """
-        usage: tconv [--plain] [--color=auto|always|never] [--present]
+        usage: tconv [--plain] [--color=auto|always|never] [--present] [--allow-writes]
                tconv run [OPTIONS] FILE...
                tconv -c 'STATEMENT; STATEMENT'
+               tconv replay [--present] [--allow-writes] [--plain] [--color=WHEN] FILE
+               tconv replay --cast OUT.cast [--present] [--allow-writes] FILE
                tconv replay --check FILE...
                tconv golden [--json] [--quiet] PATH...
                tconv bench [ARGS...]
@@ -74,6 +83,12 @@ public enum CommandLineParser {
           run FILE...        run scripts without interaction ('-' reads standard input);
                              exit 1 if any statement failed
           -c STATEMENTS      run statements given on the command line
+          replay FILE        play a lesson one statement at a time with keys (Enter
+                             runs, ',' back, ] [ markers, g go to, ? keys, q quits);
+                             without a terminal, print it as a transcript; exit 1 if
+                             an output differs from the recorded '#=> ' lines
+          replay --cast OUT.cast FILE
+                             record the lesson's replay as an asciicast v2 file
           replay --check FILE...
                              replay lessons and compare every output with the
                              recorded '#=> ' lines; exit 1 on a difference
@@ -83,7 +98,10 @@ public enum CommandLineParser {
         Options:
           --plain            no full-screen pane (readline prompt only, or plain lines)
           --color=WHEN       colour: auto (default), always, never; NO_COLOR disables auto
-          --present          presenter mode: large cells, high contrast
+          --present          presenter mode: large cells, high contrast, keys only
+          --allow-writes     let a replayed lesson write files (np.save, %save,
+                             %export); without it the full screen asks, plain
+                             mode refuses. 'run' always allows writes
           -V, --version      print the version and exit
           -h, --help         print this help and exit
 
@@ -138,20 +156,8 @@ public enum CommandLineParser {
             case "--plain":
                 try noValue(name, inlineValue)
                 options.plain = true
-            case "--present":
-                try noValue(name, inlineValue)
-                options.present = true
-            case "--color", "--colour":
-                var value = inlineValue
-                if value == nil {
-                    guard index < arguments.count else { throw UsageError("--color needs a value: auto, always or never") }
-                    value = arguments[index]
-                    index += 1
-                }
-                guard let v = value, let choice = TConvOptions.ColorChoice(rawValue: v) else {
-                    throw UsageError("--color must be auto, always or never, not '\(value ?? "")'")
-                }
-                options.color = choice
+            case "--present", "--allow-writes", "--color", "--colour":
+                try sharedOption(name, inlineValue, arguments, &index, &options)
             case "-c":
                 guard statements == nil else { throw UsageError("-c given twice") }
                 if let value = inlineValue {
@@ -176,25 +182,86 @@ public enum CommandLineParser {
         return .repl(options)
     }
 
-    /// `replay --check FILE...` (interactive replay comes with the lesson player).
+    /// Options the REPL and `replay` share: `--present`, `--allow-writes`, `--color WHEN`.
+    static func sharedOption(_ name: String, _ inlineValue: String?, _ arguments: [String], _ index: inout Int,
+                             _ options: inout TConvOptions) throws(UsageError) {
+        switch name {
+        case "--present":
+            try noValue(name, inlineValue)
+            options.present = true
+        case "--allow-writes":
+            try noValue(name, inlineValue)
+            options.allowWrites = true
+        default:
+            var value = inlineValue
+            if value == nil {
+                guard index < arguments.count else { throw UsageError("--color needs a value: auto, always or never") }
+                value = arguments[index]
+                index += 1
+            }
+            guard let v = value, let choice = TConvOptions.ColorChoice(rawValue: v) else {
+                throw UsageError("--color must be auto, always or never, not '\(value ?? "")'")
+            }
+            options.color = choice
+        }
+    }
+
+    /// `replay FILE`, `replay --cast OUT FILE`, `replay --check FILE...`.
     static func parseReplay(_ arguments: [String]) throws(UsageError) -> TConvCommand {
         var check = false
+        var cast: String?
+        var options = TConvOptions()
         var files: [String] = []
         var onlyOperands = false
-        for argument in arguments {
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
             if !onlyOperands && argument == "--" { onlyOperands = true; continue }
-            if !onlyOperands && argument.hasPrefix("-") && argument != "-" {
-                guard argument == "--check" else { throw UsageError("unknown option '\(argument)' for replay") }
-                check = true
+            guard !onlyOperands && argument.hasPrefix("-") && argument != "-" else {
+                files.append(argument)
                 continue
             }
-            files.append(argument)
+            let (name, inlineValue) = split(argument)
+            switch name {
+            case "--check":
+                try noValue(name, inlineValue)
+                check = true
+            case "--plain":
+                try noValue(name, inlineValue)
+                options.plain = true
+            case "--present", "--allow-writes", "--color", "--colour":
+                try sharedOption(name, inlineValue, arguments, &index, &options)
+            case "--cast":
+                guard cast == nil else { throw UsageError("--cast given twice") }
+                if let inlineValue {
+                    cast = inlineValue
+                } else {
+                    guard index < arguments.count else { throw UsageError("--cast needs a file name, e.g. --cast lesson.cast") }
+                    cast = arguments[index]
+                    index += 1
+                }
+                guard cast?.isEmpty == false else { throw UsageError("--cast needs a file name, e.g. --cast lesson.cast") }
+            case "-h", "--help":
+                return .help
+            default:
+                throw UsageError("unknown option '\(argument)' for replay")
+            }
         }
-        guard check else {
-            throw UsageError("replay needs --check for now: tconv replay --check FILE... (or tconv run FILE to run a lesson)")
+        if check {
+            guard cast == nil, !options.present, !options.allowWrites, !options.plain else {
+                throw UsageError("replay --check takes only files (it never writes and shows nothing)")
+            }
+            guard !files.isEmpty else { throw UsageError("replay --check needs at least one FILE") }
+            return .replayCheck(files: files)
         }
-        guard !files.isEmpty else { throw UsageError("replay --check needs at least one FILE") }
-        return .replayCheck(files: files)
+        guard let file = files.first else {
+            throw UsageError("replay needs a lesson FILE, e.g. tconv replay Sessions/01-textbook-stride2.tconv")
+        }
+        guard files.count == 1 else {
+            throw UsageError("replay plays one FILE at a time (tconv replay --check FILE... checks several)")
+        }
+        return .replay(file: file, options: options, cast: cast)
     }
 
     /// `--name=value` -> ("--name", "value"); `-cVALUE` -> ("-c", "VALUE").

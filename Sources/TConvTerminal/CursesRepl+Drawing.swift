@@ -31,8 +31,12 @@ extension CursesRepl {
         }
         if dirty.pane, let window = screen.pane {
             werase(window)
-            screen.draw(pane.render(width: Int(getmaxx(window)), height: Int(getmaxy(window)), options: renderOptions),
-                        in: window)
+            var grid = pane.render(width: Int(getmaxx(window)), height: Int(getmaxy(window)), options: renderOptions)
+            if replayMode?.showHelp == true {
+                HelpOverlay.draw(into: &grid, options: renderOptions, entries: KeyMap.replayHelpLines,
+                                 title: "replay keys (any key closes this)")
+            }
+            screen.draw(grid, in: window)
             wnoutrefresh(window)
         }
         if dirty.status, let window = screen.status { drawStatus(window); wnoutrefresh(window) }
@@ -55,15 +59,19 @@ extension CursesRepl {
         doupdate()
     }
 
-    var renderOptions: RenderOptions { screen.depth.renderOptions(utf8: screen.unicode, presenter: options.present) }
+    var renderOptions: RenderOptions { screen.depth.renderOptions(utf8: screen.unicode, presenter: presenter) }
 
     func drawStatus(_ window: Window) {
         let width = Int(getmaxx(window))
         var text: String
+        if let mode = replayMode, focus != .pane {
+            drawReplayStatus(window, mode)
+            return
+        }
         if focus == .pane {
             text = " PANE · " + pane.statusLine(width: max(0, width - 9), options: renderOptions)
         } else {
-            var right = "\(screen.depth.label)\(options.present ? " · presenter" : "") · Ctrl-D quits "
+            var right = "\(screen.depth.label)\(presenter ? " · presenter" : "") · Ctrl-D quits "
             var left = " tconv · "
             // The view's summary comes first: drop the colour label when the line is tight.
             if !pane.isEmpty && width - left.count - right.count - 12 < 40 { right = "Ctrl-D quits " }
@@ -73,9 +81,9 @@ extension CursesRepl {
                 left += "pane hidden: it needs \(ScreenLayout.minimumWidth)x\(ScreenLayout.minimumHeight), "
                     + "this terminal is \(screen.width)x\(screen.height)"
             } else {
-                let view = pane.statusLine(width: max(10, width - left.count - right.count - 13), options: renderOptions)
-                left += view.replacingOccurrences(of: "? keys  Tab view  q prompt", with: "")
-                    .trimmingCharacters(in: .whitespaces) + " · Tab: pane"
+                let view = pane.state?.statusParts(options: renderOptions).left ?? ""
+                let room = max(10, width - left.count - right.count - 13)
+                left += String(view.prefix(room)).trimmingCharacters(in: .whitespaces) + " · Tab: pane"
             }
             text = left
             let gap = width - text.count - right.count
@@ -85,6 +93,7 @@ extension CursesRepl {
     }
 
     func drawMessages(_ window: Window) {
+        if let mode = replayMode { drawReplayMessages(window, mode); return }
         werase(window)
         let height = Int(getmaxy(window)), width = Int(getmaxx(window))
         let (rows, _, below) = messages.visible(width: width, height: height)
@@ -109,8 +118,14 @@ extension CursesRepl {
     var promptStyle: CellStyle { CellStyle(role: .prompt, foreground: RGB(95, 175, 255), bold: true) }
 
     func drawInput(_ window: Window) {
+        if let mode = replayMode { drawReplayInput(window, mode); return }
         werase(window)
         let width = Int(getmaxx(window))
+        if presenter && focus == .pane && evaluation == nil {
+            // Presenter mode: no prompt while the class watches the pane; the keys instead.
+            screen.put("space play · . , step · Tab view · q prompt", in: window, y: 0, style: renderOptions.theme.style(.dim))
+            return
+        }
         if let evaluation {
             // Quick statements show nothing; from half a second on, progress and how to cancel.
             if evaluation.elapsedSeconds >= 0.5 {

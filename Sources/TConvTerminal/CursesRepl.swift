@@ -8,9 +8,13 @@ import TConvView
 /// idle, short while playing or computing); evaluation runs on a worker thread.
 @MainActor
 final class CursesRepl: LineEditorClient {
-    enum Focus { case prompt, pane }
+    enum Focus { case prompt, pane, replay }
 
     let options: TConvOptions
+    /// Presenter mode (`--present`, `%present`): larger cells, high contrast, keys only in replays.
+    var presenter: Bool
+    /// A lesson being replayed (`tconv replay FILE`, `%replay FILE`).
+    var replayMode: ReplayMode?
     let session = ScriptSession(options: SessionOptions(allowWrites: true, sourceName: "<stdin>"))
     let screen: CursesScreen
     var messages = MessageLog()
@@ -24,6 +28,8 @@ final class CursesRepl: LineEditorClient {
     var spinnerFrame = 0
     var dirty = (pane: true, status: true, messages: true, input: true)
     var paneHadContent = false
+    /// The write question on screen (a new one from the replay's worker redraws).
+    var shownQuestion: String?
     /// Where the running statement's echo sits in the message log.
     var statementMark = 0
     /// `TCONV_FRAME_STATS=1`: frame count and render times, printed to stderr at exit.
@@ -33,25 +39,33 @@ final class CursesRepl: LineEditorClient {
 
     init(options: TConvOptions, depth: ColorDepth) {
         self.options = options
+        presenter = options.present
         screen = CursesScreen(depth: depth, unicode: LocaleSupport.isUTF8)
     }
 
-    /// Runs until Ctrl-D, `%quit` or a terminating signal. nil when curses could not start.
-    func run(term: String) -> Int32? {
+    /// Runs until Ctrl-D, `%quit` or a terminating signal (with `replay`: until the replay is
+    /// left). nil when curses could not start.
+    func run(term: String, replay: (Replay, WriteConfirmation?)? = nil) -> Int32? {
         cterm_save_terminal()
         cterm_install_signal_handlers(1)
         guard screen.start(term: term) else { return nil }
         history = HistoryStore.defaultPath(environment: ProcessInfo.processInfo.environment).map { HistoryStore(path: $0) }
-        screen.relayout(paneWanted: false, presenter: options.present)
+        screen.relayout(paneWanted: false, presenter: presenter)
         LineEditor.setup(curses: true, input: screen.input, client: self)
         cterm_rl_resize(1, Int32(max(screen.width, 1)))
         LineEditor.loadHistory(history)
-        LineEditor.install(prompt: Prompt.primary)
-        messages.append("tconv \(TConvVersion.string) · \(screen.depth.label) · %help for help · Ctrl-D quits", role: .label)
+        if let (lesson, confirmation) = replay {
+            enterReplay(lesson, confirmation: confirmation, exitsProgram: true)
+        } else {
+            LineEditor.install(prompt: Prompt.primary)
+            messages.append("tconv \(TConvVersion.string) · \(screen.depth.label) · %help for help · Ctrl-D quits", role: .label)
+        }
         loop()
         LineEditor.remove()
         if frameStats { reportFrameStats() }
         evaluation?.cancel(session)
+        replayMode?.job?.cancel()
+        replayMode?.confirmation?.reply(false)
         screen.stop()
         let signal = cterm_exit_signal()
         if signal != 0 { cterm_die_by_signal(signal) }
@@ -66,6 +80,11 @@ final class CursesRepl: LineEditorClient {
             if cterm_take_interrupts() > 0 { interrupt() }
             if cterm_rl_take_resize() != 0 { resize() }
             if let evaluation, let result = evaluation.result { finish(result) }
+            if let mode = replayMode, let move = mode.job?.result { finishReplayMove(move) }
+            if let mode = replayMode, mode.confirmation?.pending != nil, !dirty.input {
+                // A write question arrived from the worker: show it.
+                if mode.confirmation?.pending != shownQuestion { shownQuestion = mode.confirmation?.pending; dirty = (true, true, true, true) }
+            }
             if quitting { return }
             let now = ContinuousClock.now
             if pane.isPlaying && now >= nextFrame {
@@ -79,7 +98,7 @@ final class CursesRepl: LineEditorClient {
     }
 
     func timeout() -> Int32 {
-        if evaluation != nil { return 50 }
+        if evaluation != nil || replayMode?.job != nil { return 50 }
         if pane.isPlaying {
             let left = nextFrame - ContinuousClock.now
             let ms = Int(left.components.seconds * 1000) + Int(left.components.attoseconds / 1_000_000_000_000_000)
@@ -104,8 +123,9 @@ final class CursesRepl: LineEditorClient {
             return
         }
         if key == 3 { interrupt(); return }
-        if focus == .pane && key == 26 { suspend(); return }
+        if focus != .prompt && key == 26 { suspend(); return }
         if focus == .pane { handlePaneKey(key); return }
+        if focus == .replay { handleReplayKey(key); return }
         guard key >= 0 && key < 256 else { return }
         cterm_rl_push_byte(key)
         // Take everything already typed or pasted in one go, then let readline at it.
@@ -131,29 +151,49 @@ final class CursesRepl: LineEditorClient {
     func handlePaneKey(_ key: Int32) {
         switch pane.handle(code: key) {
         case .leave:
-            setFocus(.prompt)
+            setFocus(replayMode != nil ? .replay : .prompt)
         case .unchanged:
             if PaneKeys.viewKey(key).flatMap({ KeyMap.action(for: $0) }) == nil { beep() }
         case .redraw:
             break
-        case .previousMarker, .nextMarker:
-            messages.append("no lesson markers in this session", role: .note)
-            dirty.messages = true
+        case .previousMarker:
+            if replayMode != nil { replayMove(.previousMarker) } else { noMarkers() }
+        case .nextMarker:
+            if replayMode != nil { replayMove(.nextMarker) } else { noMarkers() }
         }
         if pane.isPlaying { nextFrame = ContinuousClock.now + .milliseconds(pane.frameInterval ?? 100) }
         dirty.pane = true
         dirty.status = true
     }
 
+    func noMarkers() {
+        messages.append("no lesson markers in this session", role: .note)
+        dirty.messages = true
+    }
+
     func setFocus(_ newFocus: Focus) {
-        focus = (newFocus == .pane && screen.pane == nil) ? .prompt : newFocus
+        let fallback: Focus = replayMode != nil ? .replay : .prompt
+        focus = (newFocus == .pane && screen.pane == nil) ? fallback : newFocus
         curs_set(focus == .prompt ? 1 : 0)
+        // Replay keys are read decoded (arrows, PgDn from a clicker); readline wants raw bytes.
+        if let input = screen.input { keypad(input, focus == .replay) }
         dirty.status = true
         dirty.input = true
     }
 
-    /// Ctrl-C: cancel a computation, else stop a playback, else drop the line.
+    /// Ctrl-C: cancel a computation, else stop a playback, else drop the line. In a replay:
+    /// refuse a pending write, stop the move running, stop the pane's playback.
     func interrupt() {
+        if let mode = replayMode {
+            dirty = (true, true, true, true)
+            if mode.confirmation?.pending != nil { mode.confirmation?.reply(false); return }
+            if let job = mode.job { job.cancel(); mode.queued.removeAll(); return }
+            if pane.stopPlayback() { return }
+            mode.goTo = nil
+            mode.showHelp = false
+            if focus == .pane { setFocus(.replay) } else { mode.remark = "q leaves the replay" }
+            return
+        }
         if let evaluation {
             evaluation.cancel(session)
             dirty.input = true
@@ -179,9 +219,12 @@ final class CursesRepl: LineEditorClient {
     }
 
     func resize() {
-        screen.relayout(paneWanted: !pane.isEmpty, presenter: options.present)
+        let messageLines = replayMode != nil ? ReplayScreen.messageLines(height: screen.height, presenter: presenter) : nil
+        screen.relayout(paneWanted: !pane.isEmpty, presenter: presenter, messageLines: messageLines)
         cterm_rl_set_input_window(screen.input)
-        if focus == .pane && screen.pane == nil { focus = .prompt }
+        if focus == .pane && screen.pane == nil { focus = replayMode != nil ? .replay : .prompt }
+        setFocus(focus)
+        if replayMode != nil { rebuildReplayLog() }
         cterm_repaint_all()
         dirty = (true, true, true, true)
     }
@@ -227,8 +270,11 @@ final class CursesRepl: LineEditorClient {
         dirty.input = true
         if quitting { return }
         // Keys typed while the statement ran belong to whoever has the focus now: a `%show`
-        // followed quickly by `?` means the pane's `?`.
-        while focus == .pane, let key = nextTypeAheadKey() { handlePaneKey(key) }
+        // followed quickly by `?` means the pane's `?`; `%replay` then space runs a statement.
+        while focus != .prompt, let key = nextTypeAheadKey() {
+            if focus == .pane { handlePaneKey(key) } else { handleReplayKey(key) }
+        }
+        if replayMode != nil { return }   // leaving the replay installs the prompt
         LineEditor.install(prompt: continuation ? Prompt.continuation : Prompt.primary)
         feedReadline()
     }
@@ -298,6 +344,14 @@ final class CursesRepl: LineEditorClient {
         case "cmap":
             if !pane.setColorMap(value) { messages.append("unknown colour map '\(value)'", role: .error) }
             dirty.pane = true
+        case "present":
+            presenter = value == "toggle" ? !presenter : value == "on"
+            messages.append("presenter mode \(presenter ? "on: larger cells, high contrast" : "off")", role: .note)
+            resize()
+        case "replay":
+            startReplay(path: value)
+        case "export-cast":
+            exportCast(history: session.history, to: value)
         default:
             break
         }

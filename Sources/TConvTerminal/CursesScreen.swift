@@ -13,14 +13,15 @@ struct FrontLayout: Equatable {
     var pane = Rect(), status = Rect(), messages = Rect(), input = Rect()
     var tooSmall = false
 
-    init(width: Int, height: Int, paneWanted: Bool, presenter: Bool = false) {
+    /// `messageLines`: rows of the message area when there is a pane (the views' default when nil).
+    init(width: Int, height: Int, paneWanted: Bool, presenter: Bool = false, messageLines: Int? = nil) {
         guard width >= Self.minimumWidth, height >= Self.minimumHeight else {
             tooSmall = true
             return
         }
         // With a pane, TConvView's layout decides (it knows what the views need); it has no room
         // for a pane below 40x12, where the prompt and messages still work.
-        let view = ScreenLayout(width: width, height: height, presenter: presenter)
+        let view = ScreenLayout(width: width, height: height, presenter: presenter, messageLines: messageLines)
         if paneWanted && !view.tooSmall {
             func rect(_ r: TConvView.Rect) -> Rect { Rect(y: r.y, x: r.x, height: r.height, width: r.width) }
             pane = rect(view.pane)
@@ -69,10 +70,10 @@ final class CursesScreen {
     func stop() { cterm_end_curses() }
 
     /// (Re)creates the windows for the current terminal size.
-    func relayout(paneWanted: Bool, presenter: Bool) {
+    func relayout(paneWanted: Bool, presenter: Bool, messageLines: Int? = nil) {
         for window in [pane, status, messages, input].compactMap({ $0 }) { delwin(window) }
         pane = nil; status = nil; messages = nil; input = nil
-        layout = FrontLayout(width: width, height: height, paneWanted: paneWanted, presenter: presenter)
+        layout = FrontLayout(width: width, height: height, paneWanted: paneWanted, presenter: presenter, messageLines: messageLines)
         func make(_ r: FrontLayout.Rect) -> Window? {
             r.height > 0 && r.width > 0 ? newwin(Int32(r.height), Int32(r.width), Int32(r.y), Int32(r.x)) : nil
         }

@@ -28,7 +28,8 @@ struct MessageLog {
         scrollBack = 0
     }
 
-    /// Every visual row at `width` columns (a long line continues on the next rows).
+    /// Every visual row at `width` columns (a long line continues on the next rows, broken at a
+    /// space when there is one in the second half of the row, so words stay whole).
     func rows(width: Int) -> [Line] {
         let width = max(1, width)
         var rows: [Line] = []
@@ -36,9 +37,17 @@ struct MessageLog {
             if line.text.isEmpty { rows.append(line); continue }
             var characters = Substring(line.text)
             while !characters.isEmpty {
-                let chunk = characters.prefix(width)
+                var chunk = characters.prefix(width)
+                var taken = chunk.count
+                if characters.count > width, characters.dropFirst(width).first == " " {
+                    taken += 1   // the row ends at a word's end: the space goes with it
+                } else if characters.count > width, let space = chunk.lastIndex(of: " "),
+                   chunk.distance(from: chunk.startIndex, to: space) >= width / 2 {
+                    chunk = chunk[..<space]
+                    taken = chunk.count + 1
+                }
                 rows.append(Line(text: String(chunk), role: line.role))
-                characters = characters.dropFirst(chunk.count)
+                characters = characters.dropFirst(taken)
             }
         }
         return rows

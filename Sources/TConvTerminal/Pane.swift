@@ -48,6 +48,21 @@ struct PaneModel {
         return outcome
     }
 
+    /// Starts playing from where the scatter is (a lesson's `#: step`).
+    mutating func play() {
+        guard state?.model != nil else { return }
+        state?.playing = true
+        lastTick = ContinuousClock.now
+    }
+
+    /// Moves the scatter to its last step, not playing (a step that played earlier in a lesson).
+    mutating func showFinished() {
+        guard state?.model != nil else { return }
+        state?.apply(.lastStep)
+        state?.playing = false
+        state?.remark = nil
+    }
+
     /// Ctrl-C in the pane: stops a playback; false when nothing was playing.
     mutating func stopPlayback() -> Bool {
         guard isPlaying else { return false }

@@ -10,14 +10,19 @@ struct PlainPrinter {
     var unicode: Bool
     var width = 80
     var presenter = false
+    /// `--allow-writes`: a `%replay`ed lesson may write files (plain mode cannot ask).
+    var allowWrites = false
+    /// Inside a `%replay` (a replay does not start another).
+    var replaying = false
     var out: (String) -> Void = { StandardOutput.write($0) }
     var err: (String) -> Void = { StandardOutput.flush(); StandardError.write($0) }
 
     var options: RenderOptions { depth.renderOptions(utf8: unicode, presenter: presenter) }
 
     /// Returns whether a statement failed and whether the script asked to quit. With
-    /// `errorsExpected` (a lesson recorded the error), errors are ordinary output.
-    mutating func render(_ events: [ScriptEvent], errorsExpected: Bool = false) -> (failed: Bool, quit: Bool) {
+    /// `errorsExpected` (a lesson recorded the error), errors are ordinary output. `session`
+    /// is the one that produced the events (`%export cast` records its history).
+    mutating func render(_ events: [ScriptEvent], errorsExpected: Bool = false, session: ScriptSession? = nil) -> (failed: Bool, quit: Bool) {
         var failed = false
         for event in events {
             switch event {
@@ -36,6 +41,19 @@ struct PlainPrinter {
                 out(heatmapText(ViewState(name: request.name, tensor: request.tensor)))
             case .step(let request):
                 out(stepText(request))
+            case .setting("replay", let path):
+                failed = replay(path) || failed
+            case .setting("present", let value):
+                presenter = value == "toggle" ? !presenter : value == "on"
+                out("presenter mode \(presenter ? "on" : "off")\n")
+            case .setting("export-cast", let path):
+                switch CastRecorder.export(history: session?.history ?? [], to: path, presenter: presenter,
+                                           timestamp: Int(Date().timeIntervalSince1970)) {
+                case .wrote(let text): out(text + "\n")
+                case .failed(let diagnostic):
+                    failed = true
+                    err(diagnostic.formatted + "\n")
+                }
             case .setting(let name, let value):
                 if name == "colors", let d = ColorDepth.resolve(setting: value, curses: false) { depth = d }
             case .quit:
@@ -43,6 +61,25 @@ struct PlainPrinter {
             }
         }
         return (failed, false)
+    }
+
+    /// `%replay FILE` without a screen: the lesson as a transcript, writes refused unless
+    /// `--allow-writes`. True when it could not be read or an output differs from the recording.
+    mutating func replay(_ path: String) -> Bool {
+        guard !replaying else {
+            out("note: %replay inside a replay is ignored\n")
+            return false
+        }
+        let lesson: Replay
+        do {
+            lesson = try Replay(contentsOf: path, options: SessionOptions(allowWrites: allowWrites, sourceName: path))
+        } catch {
+            err(error.diagnostic.formatted + "\n")
+            return true
+        }
+        replaying = true
+        defer { replaying = false }
+        return ReplayTranscript.play(lesson, printer: &self) > 0
     }
 
     /// The heatmaps as a screenful (24 rows) of text, runs of blank rows collapsed to one.

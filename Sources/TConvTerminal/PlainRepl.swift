@@ -37,7 +37,7 @@ final class PlainRepl: LineEditorClient {
                 continue
             case .done(let events):
                 pendingSince = 0
-                let outcome = printer.render(events)
+                let outcome = printer.render(events, session: session)
                 failed = failed || outcome.failed
                 quitting = outcome.quit
             }
@@ -141,7 +141,7 @@ final class PlainRepl: LineEditorClient {
             continuation = true
         case .done(let events):
             continuation = false
-            let outcome = printer.render(events)
+            let outcome = printer.render(events, session: session)
             quitting = outcome.quit
         }
         StandardOutput.flush()

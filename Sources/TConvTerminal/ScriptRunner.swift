@@ -43,7 +43,7 @@ enum ScriptRunner {
         var failed = false
         while let outcome = replay.runNext() {
             let errorRecorded = outcome.expected.contains { $0.hasPrefix("error[") }
-            let result = printer.render(outcome.events, errorsExpected: errorRecorded)
+            let result = printer.render(outcome.events, errorsExpected: errorRecorded, session: replay.session)
             failed = failed || result.failed
             if result.quit { return (failed, true) }
         }
@@ -61,7 +61,7 @@ enum ScriptRunner {
     static func command(_ statements: String, options: TConvOptions) -> Int32 {
         var printer = PlainPrinter.forPipes(options)
         let session = ScriptSession(options: SessionOptions(allowWrites: true, sourceName: "<command>"))
-        let outcome = printer.render(session.runScript(statements, source: "<command>"))
+        let outcome = printer.render(session.runScript(statements, source: "<command>"), session: session)
         StandardOutput.flush()
         return outcome.failed ? ExitStatus.failure : ExitStatus.success
     }
@@ -80,6 +80,6 @@ extension PlainPrinter {
         let environment = ColorEnvironment.current(choice: options.color, curses: false)
         let columns = Int(ProcessEnvironment.value("COLUMNS") ?? "") ?? 80
         return PlainPrinter(depth: environment.depth, unicode: LocaleSupport.isUTF8, width: max(40, min(columns, 200)),
-                            presenter: options.present)
+                            presenter: options.present, allowWrites: options.allowWrites)
     }
 }

@@ -1,6 +1,8 @@
 // TConvTerminal, the front ends of tconv: the full-screen REPL (ncursesw + GNU readline's callback interface in one
 // screen), the plain REPL (readline without curses, or bare lines from a pipe), `tconv run` / `-c`,
-// and the command-line parser that `main.swift` hands argv to.
+// the lesson player (`tconv replay FILE`, `%replay`: `ReplayPlayer` + `ReplayJob` in the full screen,
+// `ReplayTranscript` without one, `CastRecorder` for asciicasts), and the command-line parser that
+// `main.swift` hands argv to.
 //
 // - Depends on: CTerm (the only module that imports it), TConvScript (`ScriptSession`, the events),
 //   TConvView (`ViewState`, `KeyMap`, renderers, `ANSIRenderer`, `Palette`), TConvCheck (golden, bench).
@@ -12,7 +14,10 @@
 // - The terminal is restored on every exit path: `cterm_end_curses` (normal, atexit), the loop's
 //   signal flags (SIGTERM/SIGHUP re-raised after restoring), and CTerm's crash handler.
 // - Pure parts are unit tested (`CommandLineParser`, `ColorEnvironment.depth`, `HistoryStore`,
-//   `MessageLog`, `Completion`, `FrontLayout`, `PaneModel`); the rest by `Tests/e2e/run.sh` in tmux.
+//   `MessageLog`, `Completion`, `FrontLayout`, `PaneModel`, the replay model, transcript and
+//   asciicast writer); the rest by `Tests/e2e/run.sh` in tmux.
+// - Replays: the lesson runs on a worker thread one move at a time (`ReplayJob`); a write the
+//   lesson wants is asked in the message area (`WriteConfirmation`, y/N) unless --allow-writes.
 
 import CTerm
 import Foundation
@@ -35,6 +40,8 @@ public enum TConvMain {
             LocaleSupport.setup()
             cterm_install_signal_handlers(0)
             return ScriptRunner.replayCheck(files: files)
+        case .replay(let file, let options, let cast):
+            return ReplayCommand.run(file: file, options: options, cast: cast)
         case .golden(let arguments):
             return GoldenCommand.main(arguments)
         case .bench(let arguments):

@@ -37,9 +37,31 @@ import Testing
     @Test func replayCheck() throws {
         #expect(try parse(["replay", "--check", "a.tconv", "b.tconv"]) == .replayCheck(files: ["a.tconv", "b.tconv"]))
         #expect(try parse(["replay", "a.tconv", "--check"]) == .replayCheck(files: ["a.tconv"]))
-        #expect(throws: UsageError.self) { try CommandLineParser.parse(["replay", "a.tconv"]) }
         #expect(throws: UsageError.self) { try CommandLineParser.parse(["replay", "--check"]) }
         #expect(throws: UsageError.self) { try CommandLineParser.parse(["replay", "--bogus", "a.tconv"]) }
+        #expect(throws: UsageError.self) { try CommandLineParser.parse(["replay", "--check", "--present", "a.tconv"]) }
+    }
+
+    @Test func replayPlaysOneLesson() throws {
+        #expect(try parse(["replay", "a.tconv"]) == .replay(file: "a.tconv", options: TConvOptions(), cast: nil))
+        #expect(try parse(["replay", "--present", "a.tconv"]) == .replay(file: "a.tconv", options: TConvOptions(present: true), cast: nil))
+        #expect(try parse(["replay", "a.tconv", "--allow-writes", "--plain", "--color=never"])
+                == .replay(file: "a.tconv", options: TConvOptions(color: .never, plain: true, allowWrites: true), cast: nil))
+        #expect(try parse(["replay", "--", "-odd.tconv"]) == .replay(file: "-odd.tconv", options: TConvOptions(), cast: nil))
+    }
+
+    @Test func replayRecordsACast() throws {
+        #expect(try parse(["replay", "--cast", "out.cast", "a.tconv"]) == .replay(file: "a.tconv", options: TConvOptions(), cast: "out.cast"))
+        #expect(try parse(["replay", "--cast=out.cast", "--present", "a.tconv"])
+                == .replay(file: "a.tconv", options: TConvOptions(present: true), cast: "out.cast"))
+    }
+
+    @Test func allowWritesIsAnOptionOfTheREPLAndRun() throws {
+        #expect(try parse(["--allow-writes"]) == .repl(TConvOptions(allowWrites: true)))
+        #expect(try parse(["--present", "--allow-writes"]) == .repl(TConvOptions(present: true, allowWrites: true)))
+        // run always allows writes; the flag is accepted and changes nothing there.
+        #expect(try parse(["run", "--allow-writes", "a.tconv"]) == .run(files: ["a.tconv"], options: TConvOptions(allowWrites: true)))
+        #expect(throws: UsageError.self) { try CommandLineParser.parse(["--allow-writes=yes"]) }
     }
 
     @Test func versionAndHelp() throws {
@@ -59,6 +81,12 @@ import Testing
         (["script.tconv"], "unknown command 'script.tconv'"),
         (["-c", "1", "run", "x"], "-c and run cannot be combined"),
         (["--plain", "golden"], "'golden' must come first"),
+        (["replay"], "replay needs a lesson FILE"),
+        (["replay", "a.tconv", "b.tconv"], "replay plays one FILE at a time"),
+        (["replay", "--cast"], "--cast needs a file name"),
+        (["replay", "--cast", "a.cast", "--cast", "b.cast", "x.tconv"], "--cast given twice"),
+        (["replay", "--present=yes", "a.tconv"], "--present takes no value"),
+        (["replay", "--check", "--cast", "a.cast", "x.tconv"], "replay --check takes only files"),
     ])
     func usageErrors(arguments: [String], message: String) {
         #expect {

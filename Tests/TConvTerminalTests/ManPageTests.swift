@@ -39,6 +39,19 @@ import TConvView
         }
     }
 
+    @Test func mentionsEveryReplayKeyAndThePresenterKeys() throws {
+        let page = try manPage()
+        for binding in KeyMap.replayBindings {
+            let documented = page.contains(binding.help)
+            #expect(documented, "man/tconv.1 lacks the replay key '\(binding.legend)': \(binding.help)")
+        }
+        for words in ["In a replay", "Presenter mode", "%replay", "%present", "%export", "cast", "--allow-writes", "--cast",
+                      "asciicast", "#: step", "y/N"] {
+            let mentioned = page.contains(words)
+            #expect(mentioned, "man/tconv.1 does not mention \(words)")
+        }
+    }
+
     @Test func mentionsEveryPaneKey() throws {
         let page = try manPage()
         for binding in KeyMap.bindings where !binding.help.isEmpty {
