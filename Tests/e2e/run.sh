@@ -12,6 +12,8 @@ set -u
 
 BIN=${1:-.build/debug/tconv}
 FILTER=${2:-}
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+LESSON="$REPO/Sessions/01-textbook-stride2.tconv"
 case "$BIN" in /*) ;; *) BIN="$PWD/$BIN" ;; esac
 if [ ! -x "$BIN" ]; then echo "e2e: no tconv binary at $BIN" >&2; exit 2; fi
 if ! command -v tmux >/dev/null; then echo "e2e: tmux is not installed" >&2; exit 2; fi
@@ -641,7 +643,338 @@ test_plain() {
     fi
 }
 
-for t in ${E2E_TESTS:-prompt_and_statement completion history ctrl_c show step color_choices suspend resize sizes exit_paths plain}; do
+# ---- Lessons: replay, presenter mode, writes, casts ---------------------------------------------
+
+# status NAME REGEX: the status line (the row holding the replay's key hint) matches.
+replay_status() { screen "$1" | grep -E -- 'q quit *$' | grep -qE -- "$2"; }
+wait_status() {
+    local name=$1 pattern=$2 seconds=${3:-10}
+    local deadline=$(( $(now_ms) + seconds * 1000 ))
+    while :; do
+        if replay_status "$name" "$pattern"; then return 0; fi
+        [ "$(now_ms)" -gt "$deadline" ] && return 1
+        sleep 0.05
+    done
+}
+# gone NAME REGEX: a negative check after a move (the move was seen to finish first).
+gone() { ! screen "$1" | grep -qE -- "$2"; }
+
+test_replay() {
+    needs_language "replay" || return 0
+    local s=replay
+    cp "$LESSON" "$WORK/lesson1.tconv"
+    start $s 120 40 tmux-256color -- replay "$WORK/lesson1.tconv"
+    check $s "replay: the first statement appears at the prompt" wait_input $s '^tconv> x = tf\.reshape\(tf\.range\(1\., 5\.\), \[1, 2, 2, 1\]\)' 30
+    check $s "replay: narration is shown" wait_for $s 'The input: a 2x2 map holding 1, 2, 3, 4'
+    check $s "replay: the status line says where the lesson is" wait_status $s 'statement 1/13 · setup'
+    keys $s Enter
+    check $s "replay: Enter runs it and shows the next statement" wait_input $s '^tconv> x\[0, :, :, 0\]'
+    keys $s Space
+    check $s "replay: space runs a statement, its output appears" wait_for $s '^ \[3\. 4\.\]\]$'
+    check $s "replay: outputs are checked against the recording" wait_status $s '✓ 2 match'
+    keys $s ,
+    if wait_input $s '^tconv> x\[0, :, :, 0\]' && wait_status $s 'statement 2/13' && gone $s '^ \[3\. 4\.\]\]$'; then
+        pass "replay: ',' steps back one statement (its output is gone)"
+    else
+        fail "replay: ',' steps back one statement (its output is gone)" "" $s
+    fi
+    keys $s Enter
+    check $s "replay: running it again gives the same output back" wait_for $s '^ \[3\. 4\.\]\]$'
+    keys $s ']'
+    check $s "replay: ']' jumps to the next marker" wait_status $s 'statement 5/13 · scatter'
+    check $s "replay: the marker's narration is shown" wait_for $s 'Watch the scatter\.'
+    check $s "replay: the marker's statement is at the prompt" wait_input $s '^tconv> y = tf\.nn\.conv2d_transpose'
+    keys $s Enter
+    check $s "replay: '#: step' plays the scatter in the pane" wait_for $s 'step [0-9]+/36 .*steps/s'
+    local first later
+    first=$(screen $s | grep -oE 'step [0-9]+/36' | head -n 1)
+    check $s "replay: the scatter advances by itself" wait_for $s "step ([2-9]|[1-3][0-9])/36"
+    later=$(screen $s | grep -oE 'step [0-9]+/36' | head -n 1)
+    [ "$first" != "$later" ] || fail "replay: the scatter moved" "still at $first" $s
+    keys $s '['
+    check $s "replay: '[' goes back to the marker before" wait_status $s 'statement 5/13 · scatter'
+    keys $s '['
+    check $s "replay: '[' again reaches the first marker" wait_status $s 'statement 1/13 · setup'
+    keys $s g 1 0 Enter
+    check $s "replay: 'g 10 Enter' goes to statement 10" wait_status $s 'statement 10/13 · channels'
+    check $s "replay: after 'g' the state is rebuilt (w3 is shown next)" wait_input $s '^tconv> w3 = tf\.random\.normal'
+    check $s "replay: the statements before it ran (x3 is in the transcript)" wait_for $s '^tconv> x3 = tf\.random\.normal'
+    keys $s '?'
+    check $s "replay: '?' lists the replay keys" wait_for $s 'go to statement number'
+    keys $s x
+    check $s "replay: any key closes the key list" wait_for $s 'w3 = tf\.random\.normal'
+    keys $s q
+    check $s "replay: q quits and restores the terminal (stty, main screen)" restored $s
+    [ "$(cat "$WORK/$s.rc" 2>/dev/null)" = "0" ] && pass "replay: exit status 0" || fail "replay: exit status 0" "status $(cat "$WORK/$s.rc" 2>/dev/null)"
+    finish $s
+}
+
+test_replay_difference() {
+    needs_language "replay flags differences" || return 0
+    local s=replay-diff
+    sed 's/^#=> 36\.0$/#=> 35.0/' "$LESSON" >"$WORK/tampered.tconv"
+    start $s 120 40 tmux-256color -- replay "$WORK/tampered.tconv"
+    wait_input $s '^tconv> x = ' 30
+    keys $s g 7 Enter
+    check $s "a tampered lesson: 'g 7' shows the tampered statement" wait_input $s '^tconv> y\[0, 2, 2, 0\]'
+    if screen $s | grep -q 'DIFFERS'; then fail "a tampered lesson: no flag before the statement runs" "" $s; fi
+    keys $s Enter
+    check $s "a tampered lesson: the difference is flagged" wait_for $s 'DIFFERS from the recording \(line 37\)'
+    if wait_for $s '^    35\.0$' && wait_for $s '^    36\.0$' && screen $s | grep -q 'recorded:' && screen $s | grep -q 'now:'; then
+        pass "a tampered lesson: both texts are shown"
+    else
+        fail "a tampered lesson: both texts are shown" "" $s
+    fi
+    check $s "a tampered lesson: the status line counts it" wait_status $s '✗ 1 of 7 differs'
+    if screen_colors $s | grep 'DIFFERS' | grep -qE '38;5;(203|196|9|160)'; then pass "a tampered lesson: the flag is red"; else fail "a tampered lesson: the flag is red" "" $s; fi
+    keys $s q
+    restored $s >/dev/null || fail "restore after a tampered replay" "" $s
+    finish $s
+    local out rc
+    out=$("$BIN" replay "$WORK/tampered.tconv" </dev/null 2>&1); rc=$?
+    if [ $rc -eq 1 ] && printf '%s\n' "$out" | grep -q 'DIFFERS from the recording (line 37)' && printf '%s\n' "$out" | grep -qx '    35.0'; then
+        pass "plain replay: a transcript that flags the difference, exit 1"
+    else
+        fail "plain replay: a transcript that flags the difference, exit 1" "status $rc"
+    fi
+}
+
+test_replay_plain() {
+    needs_language "plain replay of every lesson" || return 0
+    local out rc lesson failed=0
+    out=$("$BIN" replay "$LESSON" </dev/null 2>&1); rc=$?
+    if [ $rc -eq 0 ] && printf '%s\n' "$out" | grep -q '^── marker: scatter ──$' \
+        && printf '%s\n' "$out" | grep -q '^» Watch the scatter\.$\|Watch the scatter' \
+        && printf '%s\n' "$out" | grep -q '^tconv> y = tf\.nn\.conv2d_transpose' \
+        && printf '%s\n' "$out" | grep -q 'every output matches the recording'; then
+        pass "plain replay: markers, narration, statements and outputs in order, exit 0"
+    else
+        fail "plain replay: markers, narration, statements and outputs in order, exit 0" "status $rc"
+    fi
+    for lesson in "$REPO"/Sessions/*.tconv; do
+        if ! "$BIN" replay "$lesson" </dev/null >"$WORK/transcript.txt" 2>&1; then
+            failed=1
+            echo "  $(basename "$lesson"): $(grep -m1 'DIFFERS' "$WORK/transcript.txt")"
+        fi
+    done
+    [ $failed -eq 0 ] && pass "every lesson in Sessions/ replays with no flagged difference" || fail "every lesson in Sessions/ replays with no flagged difference" ""
+    printf '%s\n' '# tconv session v2' 'x = 1' >"$WORK/newer.tconv"
+    out=$("$BIN" replay "$WORK/newer.tconv" </dev/null 2>&1); rc=$?
+    if [ $rc -eq 3 ] && printf '%s' "$out" | grep -q 'tconv session v2; this tconv reads up to v1 (a newer tconv wrote it)'; then
+        pass "a newer-version file is refused with a clear message (exit 3)"
+    else
+        fail "a newer-version file is refused with a clear message (exit 3)" "status $rc: $out"
+    fi
+}
+
+test_replay_newer() {
+    local s=replay-newer
+    printf '%s\n' '# tconv session v2' 'x = 1' >"$WORK/newer.tconv"
+    start $s 100 30 tmux-256color -- replay "$WORK/newer.tconv"
+    check $s "full screen: a newer-version file is refused with a clear message" wait_for $s 'a newer tconv wrote it' 30
+    check $s "full screen: the refusal leaves the terminal as it was" restored $s
+    [ "$(cat "$WORK/$s.rc" 2>/dev/null)" = "3" ] && pass "full screen: newer file, exit status 3" || fail "full screen: newer file, exit status 3" "status $(cat "$WORK/$s.rc" 2>/dev/null)"
+    finish $s
+    needs_language "%replay from the prompt" || return 0
+    s=replay-from-prompt
+    cp "$LESSON" "$WORK/lesson1.tconv"
+    start $s 100 30 tmux-256color
+    wait_input $s '^tconv>( )?$' 30
+    type_line $s 'mine = 42'
+    type_line $s "%replay $WORK/newer.tconv"
+    check $s "%replay of a newer file: the message area says why" wait_for $s 'a newer tconv wrote it'
+    type_line $s "%replay $WORK/lesson1.tconv"
+    check $s "%replay plays the lesson in the full screen" wait_input $s '^tconv> x = tf\.reshape' 15
+    keys $s Enter Enter
+    wait_status $s 'statement 3/13'
+    keys $s q
+    check $s "q leaves the replay for the prompt" wait_input $s '^tconv>( )?$'
+    check $s "the prompt's session is as it was" wait_for $s 'left the replay of lesson1\.tconv at statement 3/13'
+    type_line $s 'mine'
+    check $s "the session's variables survive a replay" wait_for $s '^42$'
+    kill -TERM "$(tconv_pid $s)"
+    restored $s >/dev/null || fail "restore after %replay" "" $s
+    finish $s
+    s=replay-term
+    start $s 100 30 tmux-256color -- replay "$WORK/lesson1.tconv"
+    wait_input $s '^tconv> x = ' 30
+    keys $s Enter ']'
+    wait_status $s 'scatter'
+    kill -TERM "$(tconv_pid $s)"
+    check $s "SIGTERM during a replay restores the terminal" restored $s
+    finish $s
+}
+
+test_replay_writes() {
+    needs_language "replayed writes" || return 0
+    local s=replay-writes target="$WORK/written.npy"
+    rm -f "$target"
+    printf '%s\n' '# tconv session v1' '#: say Save a result.' 'a = tf.range(4.)' "np.save(\"$target\", a)" 'a' \
+        '#=> <tensor [4] float32>' '#=> [0. 1. 2. 3.]' >"$WORK/writes.tconv"
+    start $s 100 30 tmux-256color -- replay "$WORK/writes.tconv"
+    wait_input $s '^tconv> a = ' 30
+    keys $s Enter
+    wait_input $s '^tconv> np\.save'
+    keys $s Enter
+    check $s "a replayed np.save is asked in the message area (y/N)" wait_for $s "np\.save would write '.*written\.npy'\. Allow\? \[y/N\]"
+    keys $s Enter
+    check $s "Enter refuses the write (default no)" wait_for $s 'was declined'
+    [ ! -e "$target" ] && pass "a refused write writes nothing" || fail "a refused write writes nothing" "the file exists" $s
+    keys $s q
+    restored $s >/dev/null
+    finish $s
+    s=replay-writes-yes
+    start $s 100 30 tmux-256color -- replay "$WORK/writes.tconv"
+    wait_input $s '^tconv> a = ' 30
+    keys $s Enter Enter
+    wait_for $s 'Allow\? \[y/N\]'
+    keys $s y
+    check $s "y allows the write" wait_input $s '^tconv> a +⏎ run'
+    local deadline=$(( $(now_ms) + 5000 ))
+    while [ ! -e "$target" ] && [ "$(now_ms)" -lt "$deadline" ]; do sleep 0.05; done
+    [ -e "$target" ] && pass "an allowed write is written" || fail "an allowed write is written" "no file" $s
+    keys $s q
+    restored $s >/dev/null
+    finish $s
+    rm -f "$target"
+    s=replay-writes-allowed
+    start $s 100 30 tmux-256color -- replay --allow-writes "$WORK/writes.tconv"
+    wait_input $s '^tconv> a = ' 30
+    keys $s Enter Enter
+    check $s "--allow-writes: the write happens without a question" wait_input $s '^tconv> a +⏎ run'
+    if [ -e "$target" ] && ! screen $s | grep -q 'Allow?'; then pass "--allow-writes: the file is written"; else fail "--allow-writes: the file is written" "" $s; fi
+    keys $s q
+    restored $s >/dev/null
+    finish $s
+    rm -f "$target"
+    local out rc
+    out=$("$BIN" replay "$WORK/writes.tconv" </dev/null 2>&1); rc=$?
+    if [ $rc -eq 1 ] && [ ! -e "$target" ] && printf '%s' "$out" | grep -q 'not allowed in this session' && printf '%s' "$out" | grep -q -- '--allow-writes'; then
+        pass "plain replay refuses the write, naming --allow-writes"
+    else
+        fail "plain replay refuses the write, naming --allow-writes" "status $rc: $out"
+    fi
+    out=$("$BIN" replay --allow-writes "$WORK/writes.tconv" </dev/null 2>&1); rc=$?
+    [ $rc -eq 0 ] && [ -e "$target" ] && pass "plain replay with --allow-writes writes the file" || fail "plain replay with --allow-writes writes the file" "status $rc: $out"
+    rm -f "$target"
+    "$BIN" run "$WORK/writes.tconv" >/dev/null 2>&1
+    [ -e "$target" ] && pass "tconv run still writes (scripts save their results)" || fail "tconv run still writes (scripts save their results)" "no file"
+    printf '%s\n' '# tconv session v1' 'x = tf.range(3.)' "%export cast $WORK/refused.cast" >"$WORK/castwrite.tconv"
+    out=$("$BIN" replay "$WORK/castwrite.tconv" </dev/null 2>&1); rc=$?
+    [ $rc -eq 1 ] && [ ! -e "$WORK/refused.cast" ] && printf '%s' "$out" | grep -q 'not allowed' && pass "%export cast in a replayed file is refused like other writes" || fail "%export cast in a replayed file is refused like other writes" "status $rc: $out"
+}
+
+test_no_shell() {
+    needs_language "no shell commands" || return 0
+    local marker="$WORK/shell-ran" out statement
+    for statement in "!touch $marker" "%sx touch $marker" "%system touch $marker" "import os; os.system('touch $marker')" \
+        "os.system('touch $marker')" "__import__('os').system('touch $marker')" "subprocess.run(['touch', '$marker'])" \
+        "eval(\"__import__('os').system('touch $marker')\")" "exec(\"open('$marker', 'w')\")" "open('$marker', 'w')"; do
+        out=$("$BIN" -c "$statement" 2>&1)
+        if [ -e "$marker" ] || ! printf '%s' "$out" | grep -q 'error\['; then
+            fail "nothing runs a shell command: $statement" "$out"
+            rm -f "$marker"
+            return
+        fi
+    done
+    printf '%s\n' '# tconv session v1' "!touch $marker" "os.system('touch $marker')" >"$WORK/shell.tconv"
+    "$BIN" replay --allow-writes "$WORK/shell.tconv" </dev/null >/dev/null 2>&1
+    [ ! -e "$marker" ] && pass "nothing in the language runs shell commands (10 spellings, also in a replay)" || fail "nothing in the language runs shell commands" "a command ran"
+}
+
+test_presenter() {
+    needs_language "presenter mode" || return 0
+    local s=presenter
+    start $s 80 24 tmux-256color -- replay --present "$LESSON"
+    check $s "presenter 80x24: narration is visible" wait_for $s 'The input: a 2x2 map holding' 30
+    if wait_input $s '^▶ x = tf\.reshape' && ! screen $s | grep -q '^tconv>'; then
+        pass "presenter: no prompt, the statement shown after a mark"
+    else
+        fail "presenter: no prompt, the statement shown after a mark" "" $s
+    fi
+    [ "$(tm display -p -t $s '#{cursor_flag}')" = "0" ] && pass "presenter: no blinking cursor (keys only)" || fail "presenter: no blinking cursor (keys only)" "cursor shown" $s
+    check $s "presenter: the narration band is high contrast (white on blue)" wait_colors $s '38;5;231.*48;5;18|48;5;18.*38;5;231'
+    keys $s Space
+    check $s "presenter: space advances" wait_input $s '^▶ x\[0, :, :, 0\]'
+    keys $s ']'
+    # The statement is longer than 80 columns: it wraps, its last row is the bottom line.
+    check $s "presenter: ']' jumps to the next marker" wait_for $s '^▶ y = tf\.nn\.conv2d_transpose'
+    check $s "presenter: the marker's narration is shown large" wait_for $s '^» Each input cell paints value x kernel'
+    keys $s Enter
+    check $s "presenter: the step plays in the pane" wait_for $s '^x\[0,[01],[01],0\]=[1-4] × w\[[0-2],[0-2],0,0\]=[1-9] → y\[0,[0-4],[0-4],0\] \+= '
+    check $s "presenter: the scatter plays to its end" wait_for $s '^ +21 +24 +55 +32 +36 *$' 20
+    check $s "presenter: the narration stays up while its part runs" wait_for $s '^» Each input cell paints value x kernel'
+    if screen $s | grep -qE '^ +1 +2 +1 +2 +3 '; then pass "presenter: cells 4 columns wide"; else fail "presenter: cells 4 columns wide" "" $s; fi
+    keys $s ,
+    check $s "presenter: ',' goes back" wait_for $s '^▶ y = tf\.nn\.conv2d_transpose'
+    keys $s '['
+    check $s "presenter: '[' goes to the previous marker" wait_input $s '^▶ x = tf\.reshape'
+    keys $s NPage
+    check $s "presenter: a clicker's PgDn advances" wait_input $s '^▶ x\[0, :, :, 0\]'
+    keys $s PPage
+    check $s "presenter: a clicker's PgUp goes back" wait_input $s '^▶ x = tf\.reshape'
+    [ "$(screen $s | wc -l)" -eq 24 ] && [ "$(screen $s | wc -L)" -le 80 ] && pass "presenter: everything fits 80x24" || fail "presenter: everything fits 80x24" "" $s
+    keys $s q
+    check $s "presenter: q quits and restores the terminal" restored $s
+    finish $s
+    s=presenter-repl
+    start $s 80 24 tmux-256color -- --present
+    wait_input $s '^tconv>( )?$' 30
+    check $s "tconv --present: the status line says presenter" wait_for $s 'presenter'
+    type_line $s '%step tf.nn.conv1d_transpose(tf.reshape(tf.range(1., 5.), [1, 4, 1]), tf.ones([3, 2, 1]), output_shape=[1, 8, 2], strides=2, padding="SAME")'
+    wait_for $s 'PANE'
+    keys $s Space
+    check $s "tconv --present: the prompt is hidden while the pane plays" wait_input $s '^space play'
+    keys $s q
+    check $s "tconv --present: q gives the prompt back" wait_input $s '^tconv>( )?$'
+    type_line $s '%present'
+    check $s "%present switches presenter mode off" wait_for $s 'presenter mode off'
+    keys $s C-d
+    restored $s >/dev/null || fail "restore after presenter REPL" "" $s
+    finish $s
+}
+
+test_cast() {
+    needs_language "asciicast recording" || return 0
+    local out rc cast="$WORK/lesson1.cast"
+    out=$("$BIN" replay --cast "$cast" "$LESSON" 2>&1); rc=$?
+    if [ $rc -ne 0 ] || [ ! -s "$cast" ]; then fail "replay --cast writes a recording" "status $rc: $out"; return; fi
+    pass "replay --cast writes a recording"
+    if ! command -v python3 >/dev/null; then skip "the cast parses as asciicast v2" "no python3"; return; fi
+    local labels
+    labels=$(grep '^#: marker ' "$LESSON" | sed 's/^#: marker //' | paste -sd '|')
+    if python3 - "$cast" "$labels" <<'PY'
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+assert lines[-1] == "", "no final newline"
+header = json.loads(lines[0])
+assert header["version"] == 2 and header["width"] == 100 and header["height"] == 30, header
+assert isinstance(header["timestamp"], int) and isinstance(header["title"], str), header
+events = [json.loads(l) for l in lines[1:-1]]
+times = [e[0] for e in events]
+assert all(a <= b for a, b in zip(times, times[1:])), "times go back"
+assert {e[1] for e in events} <= {"o", "m"}, "unknown event kinds"
+markers = [e[2] for e in events if e[1] == "m"]
+assert "|".join(markers) == sys.argv[2], (markers, sys.argv[2])
+out = "".join(e[2] for e in events if e[1] == "o")
+assert "Watch the scatter." in out and "step 36/36" in out and "[21. 24. 55. 32. 36.]" in out
+assert 20 < times[-1] < 300, times[-1]
+PY
+    then pass "the cast parses as asciicast v2: header, monotonic times, o/m events, the lesson's markers"
+    else fail "the cast parses as asciicast v2" "see above"; fi
+    # What the cast draws, replayed in a real terminal, is the replay screen.
+    python3 - "$cast" "$WORK/cast.out" <<'PY'
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")[1:-1]
+open(sys.argv[2], "w", encoding="utf-8").write("".join(json.loads(l)[2] for l in lines if json.loads(l)[1] == "o"))
+PY
+    local s=cast-view
+    tm new-session -d -s $s -x 100 -y 30 "cat '$WORK/cast.out'; exec sleep 600"
+    check $s "the cast's last frame shows the end of the lesson" wait_for $s 'end of the lesson: 13 statements, every output matches the recording'
+    finish $s
+}
+
+for t in ${E2E_TESTS:-prompt_and_statement completion history ctrl_c show step color_choices suspend resize sizes exit_paths plain replay replay_difference replay_plain replay_newer replay_writes no_shell presenter cast}; do
     if selected "$t"; then "test_$t"; fi
 done
 
