@@ -30,42 +30,177 @@ enum FastParallel {
     /// Calls `body(unit, worker)` for every unit in `0..<units`, on `threads` workers
     /// (`worker` in `0..<threads`, stable for the life of one worker, so it can index per-worker
     /// scratch memory). Checks `control` after every unit when `checkpoints` is true.
+    /// `body` is escaping because the pool's workers hold the job for a moment after the call; they
+    /// never call it once `run` has returned (see `FastWorkerPool.Job`).
     static func run(units: Int, threads: Int, control: ComputeControl?, checkpoints: Bool,
-                    _ body: (Int, Int) -> Void) throws(EngineError) {
+                    _ body: @escaping (Int, Int) -> Void) throws(EngineError) {
         if units <= 0 { return }
-        if threads <= 1 {
-            for unit in 0..<units {
-                body(unit, 0)
-                if checkpoints { try control?.checkpoint(done: 1) }
+        if threads > 1, let pool = FastWorkerPool.shared {
+            var stopped = false
+            if pool.run(units: units, threads: threads, control: control, checkpoints: checkpoints, body, stopped: &stopped) {
+                if stopped { throw EngineError(.cancelled, op: "compute", argument: "", "computation cancelled") }
+                return
             }
-            return
         }
-        let state = SharedState()
-        withoutActuallyEscaping(body) { body in
-            let box = UnsafeSendable(body)
-            DispatchQueue.concurrentPerform(iterations: threads) { worker in
-                while !state.stop.load(ordering: .relaxed) {
-                    let unit = state.next.add(1, ordering: .relaxed).oldValue
-                    if unit >= units { break }
-                    box.value(unit, worker)
-                    if checkpoints, let control {
-                        do throws(EngineError) {
-                            try control.checkpoint(done: 1)
-                        } catch {
-                            state.stop.store(true, ordering: .relaxed)
-                        }
+        // One thread (or the pool is running another computation): inline on the caller.
+        for unit in 0..<units {
+            body(unit, 0)
+            if checkpoints { try control?.checkpoint(done: 1) }
+        }
+    }
+}
+
+/// A fixed set of worker threads (one fewer than the cores; the caller is the other worker).
+///
+/// Why not `DispatchQueue.concurrentPerform`: on this kind of machine (a VM with two vCPUs) waking a
+/// parked Dispatch worker takes 15 µs typically and 60 µs often, twice per convolution (packing,
+/// then the tiles), which is a tenth of a 1-2 ms call. These workers spin for a short while after a
+/// job before they sleep, so back-to-back calls find them awake (as OpenMP's and Eigen's pools do).
+///
+/// One job at a time: a second caller while a job runs computes inline instead (same result).
+final class FastWorkerPool: Sendable {
+    /// The process's pool, or nil with a single core.
+    static let shared: FastWorkerPool? = FastParallel.coreCount > 1 ? FastWorkerPool(workers: FastParallel.coreCount - 1) : nil
+
+    /// How long a worker keeps polling for the next job before it sleeps.
+    static let spinNanoseconds: UInt64 = 300_000
+
+    let workers: Int
+    private let generation = Atomic<Int>(0)
+    private let busy = Atomic<Bool>(false)
+    private let current = Mutex<Job?>(nil)
+    private let gate = SleepGate()
+
+    /// One call's work. Workers take a ticket before touching `body`; once the caller has run out
+    /// of units it closes the tickets, so a worker that wakes late does nothing, and the caller
+    /// waits only for the workers that joined.
+    final class Job: @unchecked Sendable {
+        var body: ((Int, Int) -> Void)?
+        let units: Int
+        let helpers: Int
+        let control: ComputeControl?
+        let checkpoints: Bool
+        let next = Atomic<Int>(0)
+        let tickets = Atomic<Int>(0)
+        let finished = Atomic<Int>(0)
+        let stop = Atomic<Bool>(false)
+
+        init(body: @escaping (Int, Int) -> Void, units: Int, helpers: Int, control: ComputeControl?, checkpoints: Bool) {
+            self.body = body
+            self.units = units
+            self.helpers = helpers
+            self.control = control
+            self.checkpoints = checkpoints
+        }
+
+        func work(worker: Int, body: (Int, Int) -> Void) {
+            while !stop.load(ordering: .relaxed) {
+                let unit = next.add(1, ordering: .relaxed).oldValue
+                if unit >= units { break }
+                body(unit, worker)
+                if checkpoints, let control {
+                    do throws(EngineError) {
+                        try control.checkpoint(done: 1)
+                    } catch {
+                        stop.store(true, ordering: .relaxed)
                     }
                 }
             }
         }
-        if state.stop.load(ordering: .relaxed) {
-            throw EngineError(.cancelled, op: "compute", argument: "", "computation cancelled")
+    }
+
+    private init(workers: Int) {
+        self.workers = workers
+        for index in 0..<workers {
+            let start = Unmanaged.passRetained(WorkerStart(pool: self, index: index)).toOpaque()
+            var thread = pthread_t()
+            if pthread_create(&thread, nil, { argument in
+                guard let argument else { return nil }
+                let start = Unmanaged<WorkerStart>.fromOpaque(argument).takeRetainedValue()
+                start.pool.loop(index: start.index)
+                return nil
+            }, start) == 0 {
+                pthread_detach(thread)
+            } else {
+                Unmanaged<WorkerStart>.fromOpaque(start).release()
+            }
         }
     }
 
-    private final class SharedState: Sendable {
-        let next = Atomic<Int>(0)
-        let stop = Atomic<Bool>(false)
+    private final class WorkerStart: @unchecked Sendable {
+        let pool: FastWorkerPool
+        let index: Int
+        init(pool: FastWorkerPool, index: Int) { self.pool = pool; self.index = index }
+    }
+
+    /// Runs the job with the caller as worker 0; false when another job holds the pool.
+    func run(units: Int, threads: Int, control: ComputeControl?, checkpoints: Bool, _ body: @escaping (Int, Int) -> Void,
+             stopped: inout Bool) -> Bool {
+        guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return false }
+        let job = Job(body: body, units: units, helpers: min(workers, threads - 1), control: control, checkpoints: checkpoints)
+        current.withLock { $0 = job }
+        generation.add(1, ordering: .releasing)
+        gate.wakeAll()
+        job.work(worker: 0, body: body)
+        // Close the tickets; wait for the workers that joined.
+        let joined = min(job.tickets.exchange(1 << 40, ordering: .acquiringAndReleasing), job.helpers)
+        while job.finished.load(ordering: .acquiring) < joined {}
+        job.body = nil
+        current.withLock { $0 = nil }
+        stopped = job.stop.load(ordering: .relaxed)
+        busy.store(false, ordering: .releasing)
+        return true
+    }
+
+    private func loop(index: Int) {
+        var seen = 0
+        while true {
+            // Poll for a new job for a short while, then sleep until one is posted.
+            var g = generation.load(ordering: .acquiring)
+            if g == seen {
+                let deadline = DispatchTime.now().uptimeNanoseconds + FastWorkerPool.spinNanoseconds
+                var polls = 0
+                while g == seen {
+                    polls += 1
+                    if polls & 255 == 0 && DispatchTime.now().uptimeNanoseconds > deadline { break }
+                    g = generation.load(ordering: .acquiring)
+                }
+                if g == seen {
+                    gate.wait { self.generation.load(ordering: .acquiring) != seen }
+                    g = generation.load(ordering: .acquiring)
+                }
+            }
+            seen = g
+            guard let job = current.withLock({ $0 }) else { continue }
+            let ticket = job.tickets.add(1, ordering: .acquiringAndReleasing).oldValue
+            guard ticket < job.helpers else { continue }
+            if let body = job.body { job.work(worker: ticket + 1, body: body) }
+            job.finished.add(1, ordering: .releasing)
+        }
+    }
+}
+
+/// A mutex and condition variable for sleeping workers (the poll loop covers the fast path).
+private final class SleepGate: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+
+    init() {
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
+    }
+
+    /// Sleeps until `ready()` is true (checked under the mutex, so a wake-up cannot be missed).
+    func wait(until ready: () -> Bool) {
+        pthread_mutex_lock(mutex)
+        while !ready() { pthread_cond_wait(condition, mutex) }
+        pthread_mutex_unlock(mutex)
+    }
+
+    func wakeAll() {
+        pthread_mutex_lock(mutex)
+        pthread_cond_broadcast(condition)
+        pthread_mutex_unlock(mutex)
     }
 }
 
