@@ -162,11 +162,11 @@ enum BenchRunner {
         switch dtype {
         case .float32:
             var a = [Float](repeating: 0, count: count)
-            for i in 0..<count { a[i] = Float(rng.nextSigned()) }
+            for i in 0..<count { a[i] = Float(rng.signedUnit()) }
             return Tensor(shape: shape, float32: a)
         case .float64:
             var a = [Double](repeating: 0, count: count)
-            for i in 0..<count { a[i] = rng.nextSigned() }
+            for i in 0..<count { a[i] = rng.signedUnit() }
             return Tensor(shape: shape, float64: a)
         }
     }

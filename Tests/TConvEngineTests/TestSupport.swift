@@ -1,19 +1,7 @@
 import TConvEngine
 
-/// SplitMix64: a small seeded generator so random tests are reproducible.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
-    mutating func bool() -> Bool { Bool.random(using: &self) }
-}
+/// The engine's seeded generator, under the name the tests use.
+typealias SeededRandom = SplitMix64
 
 /// A tensor of multiples of 1/8 in [-2, 2]: every product and partial sum is exact in float32
 /// and float64, so results can be compared exactly whatever the summation order.

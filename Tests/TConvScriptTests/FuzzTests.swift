@@ -1,20 +1,11 @@
 import Testing
 import TConvScript
+import TConvEngine
 
 /// Nothing the user types may crash or hang the session: random bytes, mutations of valid
 /// statements, deep nesting, huge literals. Seeded, so a failure reproduces.
 @Suite struct FuzzTests {
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-    }
+    typealias Generator = SplitMix64
 
     static let seeds = [
         "x = tf.reshape(tf.range(1., 5.), [1, 2, 2, 1])",
@@ -53,7 +44,7 @@ import TConvScript
                             "torch.", "F.", "(10**18, 10**18)", "[2**62, 2**62]", "torch.zeros(2**40)", ".permute(", "%translate ", "%export "]
 
     @Test func randomAndMutatedInputsNeverCrash() {
-        var g = Generator(state: 20_240_611)
+        var g = Generator(seed: 20_240_611)
         // A small size limit keeps every accepted allocation tiny.
         let session = ScriptSession(options: SessionOptions(allowWrites: false, maxResultBytes: 1 << 20))
         for seed in Self.seeds { _ = session.submit(seed) }

@@ -2,21 +2,10 @@ import Foundation
 @testable import TConvScript
 import TConvEngine
 
-/// A seeded generator for test configurations (SplitMix64).
-struct TestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
-    mutating func bool() -> Bool { Bool.random(using: &self) }
-    mutating func pick<T>(_ items: [T]) -> T { items[int(0...(items.count - 1))] }
+/// The engine's seeded generator (SplitMix64), under the name these tests use.
+typealias TestRandom = SplitMix64
 
+extension SplitMix64 {
     /// Multiples of 1/8 in [-2, 2]: products and sums stay exact in float32, so results compare
     /// exactly whatever the summation order.
     mutating func eighths(_ count: Int) -> [Double] { (0..<count).map { _ in Double(int(-16...16)) / 8 } }
