@@ -124,7 +124,9 @@ public enum GatherView {
                                    reached: nil,
                                    mark: { r, c in r == cell.position[1] && c == cell.position[2] ? .cursor : nil }),
         ]
-        let formulaLines = max(2, min(6, (height - y) / 3))
+        // The panels come first: an 11x11 output at 80x24 keeps its numbers. The formula gets at
+        // least two lines, up to four, and every row the panels leave unused.
+        let formulaLines = max(2, min(4, (height - y) / 4))
         let bodyHeight = max(2, height - y - formulaLines - 1)
         let used = PanelRow.draw(panels, separators: [" " + options.times + " ", " " + options.arrow + " "], into: &grid,
                                  rect: Rect(x: 0, y: y, width: width, height: bodyHeight), options: options,

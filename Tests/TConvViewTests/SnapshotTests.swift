@@ -89,6 +89,25 @@ import TConvEngine
         Snapshot.check(s.render(width: 100, height: 22), "gather")
     }
 
+    /// The textbook case (5x5 input, 3x3 kernel, stride 2, VALID: an 11x11 output) in the pane of
+    /// an 80x24 terminal: the gather view keeps every output row and its numbers, and leaves the
+    /// formula its lines. Expected numbers from a scatter loop written here.
+    @Test func gatherViewAtEightyByTwentyFourKeepsTheNumbers() throws {
+        let x = Tensor(shape: [1, 5, 5, 1], float32: (0..<25).map(Float.init), layout: .nhwc)
+        let w = Tensor(shape: [3, 3, 1, 1], float32: Array(repeating: 1, count: 9))
+        var s = try OpCase(.conv2dTranspose, x: x, w: w,
+                           [("output_shape", .ints([1, 11, 11, 1])), ("strides", 2), ("padding", "VALID")]).state()
+        s.view = .gather
+        let text = s.render(width: 80, height: 20).text
+        var y = [[Int]](repeating: [Int](repeating: 0, count: 11), count: 11)
+        for i in 0..<5 { for j in 0..<5 { for a in 0..<3 { for b in 0..<3 { y[2 * i + a][2 * j + b] += 5 * i + j } } } }
+        let lines = text.split(separator: "\n").map { $0.split(separator: " ").compactMap { Int($0) } }
+        for row in y {
+            #expect(lines.contains { $0.count >= 11 && Array($0.suffix(11)) == row }, "output row \(row) not shown:\n\(text)")
+        }
+        #expect(text.contains("y[0,0,0,0] = x[0,0,0,0]"), "formula missing:\n\(text)")
+    }
+
     @Test func directView() throws {
         var s = try stepped(0, steps: 0)
         s.view = .direct
