@@ -15,6 +15,7 @@ public enum BenchCommand {
           --max-foreign CORES  on a shared machine: wait for a quiet moment, and time a case again (up to
                                --attempts times, default 5) while other processes used more than CORES of
                                CPU beyond the cores this run leaves free; the least disturbed try is kept
+               tconv bench --view  times the views instead: a 64x64x8 output drawn as heatmaps and step views
         """
 
     public struct Options: Sendable {

@@ -22,6 +22,7 @@
 import CTerm
 import Foundation
 import TConvCheck
+import TConvView
 
 /// Runs a parsed command; `main.swift` turns argv into a `TConvCommand` and exits with this.
 @MainActor
@@ -45,6 +46,11 @@ public enum TConvMain {
         case .golden(let arguments):
             return GoldenCommand.main(arguments)
         case .bench(let arguments):
+            // `tconv bench --view`: the views' render times (the pane's budget is a 30 fps frame).
+            if arguments == ["--view"] {
+                print(ViewBenchmark.report())
+                return ExitStatus.success
+            }
             return BenchCommand.main(arguments)
         case .run(let files, let options):
             LocaleSupport.setup()
