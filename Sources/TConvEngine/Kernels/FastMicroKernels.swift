@@ -27,6 +27,25 @@ protocol FastScalar: EngineScalar {
     associatedtype Half: SIMD where Half.Scalar == Self
     /// Sum of the lanes in a fixed pairwise order.
     static func laneSum(_ v: Vector) -> Self
+    /// Transposes a V x V block (V = `Vector.scalarCount`): `dst[i * dstStride + j] = src[j * srcStride + i]`.
+    /// What packing a transposed op's filter for the tile kernels spends its time on.
+    static func transposeBlock(_ src: UnsafePointer<Self>, _ srcStride: Int, _ dst: UnsafeMutablePointer<Self>, _ dstStride: Int)
+}
+
+/// One round of the in-register transpose: the even lanes of `a` then of `b`, and the odd lanes of
+/// `a` then of `b` (one two-source permute each). Applied log2(V) times to the V rows of a block (rows
+/// 2k and 2k+1 giving rows k and k + V/2), it rotates every element's (row, column) bit index right
+/// by one bit per round, which after log2(V) rounds swaps row and column: the transpose, with V
+/// permutes per round instead of V^2 scalar moves.
+@inline(__always)
+private func unzip<V: SIMD>(_ a: V, _ b: V) -> (V, V) where V.Scalar: FastScalar {
+    var even = V(), odd = V()
+    let half = V.scalarCount / 2
+    for i in 0..<half {
+        even[i] = a[2 * i]; even[half + i] = b[2 * i]
+        odd[i] = a[2 * i + 1]; odd[half + i] = b[2 * i + 1]
+    }
+    return (even, odd)
 }
 
 extension Float: FastScalar {
@@ -39,6 +58,22 @@ extension Float: FastScalar {
         let c = b.lowHalf + b.highHalf
         return c[0] + c[1]
     }
+
+    @inline(__always)
+    static func transposeBlock(_ src: UnsafePointer<Float>, _ srcStride: Int, _ dst: UnsafeMutablePointer<Float>, _ dstStride: Int) {
+        func row(_ i: Int) -> SIMD16<Float> { vload(src + i &* srcStride) }
+        var a0 = row(0), a1 = row(1), a2 = row(2), a3 = row(3), a4 = row(4), a5 = row(5), a6 = row(6), a7 = row(7)
+        var a8 = row(8), a9 = row(9), a10 = row(10), a11 = row(11), a12 = row(12), a13 = row(13), a14 = row(14), a15 = row(15)
+        for _ in 0..<4 {
+            let (b0, b8) = unzip(a0, a1), (b1, b9) = unzip(a2, a3), (b2, b10) = unzip(a4, a5), (b3, b11) = unzip(a6, a7)
+            let (b4, b12) = unzip(a8, a9), (b5, b13) = unzip(a10, a11), (b6, b14) = unzip(a12, a13), (b7, b15) = unzip(a14, a15)
+            a0 = b0; a1 = b1; a2 = b2; a3 = b3; a4 = b4; a5 = b5; a6 = b6; a7 = b7
+            a8 = b8; a9 = b9; a10 = b10; a11 = b11; a12 = b12; a13 = b13; a14 = b14; a15 = b15
+        }
+        func put(_ v: SIMD16<Float>, _ i: Int) { vstore(v, dst + i &* dstStride) }
+        put(a0, 0); put(a1, 1); put(a2, 2); put(a3, 3); put(a4, 4); put(a5, 5); put(a6, 6); put(a7, 7)
+        put(a8, 8); put(a9, 9); put(a10, 10); put(a11, 11); put(a12, 12); put(a13, 13); put(a14, 14); put(a15, 15)
+    }
 }
 
 extension Double: FastScalar {
@@ -49,6 +84,18 @@ extension Double: FastScalar {
         let a = v.lowHalf + v.highHalf
         let b = a.lowHalf + a.highHalf
         return b[0] + b[1]
+    }
+
+    @inline(__always)
+    static func transposeBlock(_ src: UnsafePointer<Double>, _ srcStride: Int, _ dst: UnsafeMutablePointer<Double>, _ dstStride: Int) {
+        func row(_ i: Int) -> SIMD8<Double> { vload(src + i &* srcStride) }
+        var a0 = row(0), a1 = row(1), a2 = row(2), a3 = row(3), a4 = row(4), a5 = row(5), a6 = row(6), a7 = row(7)
+        for _ in 0..<3 {
+            let (b0, b4) = unzip(a0, a1), (b1, b5) = unzip(a2, a3), (b2, b6) = unzip(a4, a5), (b3, b7) = unzip(a6, a7)
+            a0 = b0; a1 = b1; a2 = b2; a3 = b3; a4 = b4; a5 = b5; a6 = b6; a7 = b7
+        }
+        func put(_ v: SIMD8<Double>, _ i: Int) { vstore(v, dst + i &* dstStride) }
+        put(a0, 0); put(a1, 1); put(a2, 2); put(a3, 3); put(a4, 4); put(a5, 5); put(a6, 6); put(a7, 7)
     }
 }
 
