@@ -12,8 +12,13 @@ struct FastPlan {
         static let panelBudget = 160 << 10
         /// Output pixels per work unit.
         static let runPixels = 128
-        /// Work groups at least (when there are that many units), so two threads balance.
-        static let minGroups = 16
+        /// Work units at least (channel blocks are split between units until there are), and work
+        /// groups at least (when there are that many units). Threads take groups one at a time, so
+        /// the last group one thread takes is what the other may wait for at the end. With at least 16
+        /// (atrous: 9 pixel runs x 2 channel parts, one group each) that tail cost the atrous cases
+        /// about a tenth at 2 threads; 48 units of a quarter of the channels each do not.
+        static let minUnits = 48
+        static let minGroups = 48
     }
 
     /// The register tiles of `FastMicroKernels`: pixels x output channels (in half vectors).
@@ -206,7 +211,8 @@ struct FastPlan {
         var runs = 1
         for p in phasePixels { runs = max(runs, ((p + mr - 1) / mr + tilesWanted - 1) / tilesWanted) }
         let pixelRuns = runs * geometry.groups * phasePixels.count
-        let blockSplit = pixelRuns >= 16 || pixelRuns == 0 ? 1 : min(blocks, (16 + pixelRuns - 1) / pixelRuns)
+        let wanted = Tuning.minUnits
+        let blockSplit = pixelRuns >= wanted || pixelRuns == 0 ? 1 : min(blocks, (wanted + pixelRuns - 1) / pixelRuns)
         for run in 0..<runs {
             for (phaseIndex, pixels) in phasePixels.enumerated() {
                 let tiles = (pixels + mr - 1) / mr
