@@ -185,6 +185,18 @@ private let allKernels: [FastPlan.Kernel?] = [nil] + FastPlan.DotTile.allCases.m
     }
 }
 
+@Test func packedChannelBlocksWithSeveralTransposeBlocks() throws {
+    // The tile kernels' packed copy is block-major and is filled V x V at a time (16 floats, 8
+    // doubles): C_in of several such blocks plus a ragged edge, and C_out of several channel blocks
+    // whose last one overlaps the one before at an offset that is not a multiple of V.
+    for (index, (cin, cout)) in [(48, 100), (40, 77), (33, 130)].enumerated() {
+        let p = ConvProblem(rank: 2, batch: 2, image: [7, 9], feature: [4, 5], kernel: [3, 3], strides: [2, 2], dilations: [1, 1],
+                            padBefore: [1, 1], padAfter: [1, 1], imageChannels: cout, featureChannels: cin,
+                            channelsFirst: index == 2)
+        try check(p, transposed: true, seed: UInt64(950 + index), kernels: allKernels)
+    }
+}
+
 @Test func filtersTooLargeToRepackRunInPassesOrInPlace() throws {
     // A small budget for packed weights stands in for a filter of tens of MiB. Stride 2: the phases' weights are
     // packed pass by pass. Stride 1 (one phase) with C_in a multiple of 16: the dot kernel reads

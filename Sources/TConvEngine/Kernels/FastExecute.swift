@@ -97,30 +97,37 @@ struct FastExecutor<T: FastScalar> {
         let dst = packed + plan.packOffsets[phaseIndex * g.groups + group] + t * cin * width
         switch plan.kernel {
         case .tile:
-            // [cin][width], output channels contiguous, zero-padded past cout. From a transposed
-            // op's C_in-contiguous filter this is a transpose: 16 output channels at a time, so
-            // 16 source rows stream sequentially and each destination line is written whole.
-            for c in 0..<cin {
-                for j in cout..<width { dst[c * width + j] = 0 }
-            }
-            // A transpose in V x V blocks held in registers (V = 16 floats or 8 doubles): V source
-            // rows (output channels) loaded as vectors along C_in, shuffled in registers, V whole
-            // destination vectors stored. Element-by-element copies through a buffer ran at a third
-            // of the speed and cost 5-13 % of a call (dcgan_g2, atrous). Edges element by element.
-            let ks = g.kStride, ns = g.nStride, v = T.Vector.scalarCount
-            let full = ks == 1 ? cout / v * v : 0, fullC = ks == 1 ? cin / v * v : 0
-            var j0 = 0
-            while j0 < full {
-                var c0 = 0
-                while c0 < fullC {
-                    T.transposeBlock(src + j0 &* ns + c0, ns, dst + c0 &* width + j0, width)
-                    c0 += v
+            // Per channel block: [cin][width] at the block's place in the block-major copy, its
+            // output channels contiguous, zero-padded past them. Block b holds channels
+            // [start, start + min(nr, cout)), start as in `runUnit` (the last block ends at cout).
+            // From a transposed op's C_in-contiguous filter this is a transpose in V x V blocks held
+            // in registers (V = 16 floats or 8 doubles): V source rows (output channels) loaded as
+            // vectors along C_in, shuffled in registers, V whole destination vectors stored.
+            // Element-by-element copies through a buffer ran at a third of the speed and cost 5-13 %
+            // of a call (dcgan_g2, atrous). Edges element by element.
+            let ks = g.kStride, ns = g.nStride, v = T.Vector.scalarCount, nr = plan.nr
+            let taps = g.phases[phaseIndex].taps.count, blockStride = taps * cin * width
+            let columns = min(nr, cout)
+            let full = ks == 1 ? columns / v * v : 0, fullC = ks == 1 ? cin / v * v : 0
+            for block in 0..<plan.blocks {
+                let start = cout >= nr ? min(block * nr, cout - nr) : 0
+                let from = src + start &* ns, to = dst + block * blockStride
+                for c in 0..<cin {
+                    for j in columns..<width { to[c &* width &+ j] = 0 }
                 }
-                j0 += v
-            }
-            for j in 0..<cout {
-                let row = src + j &* ns
-                for c in (j < full ? fullC : 0)..<cin { dst[c &* width &+ j] = row[c &* ks] }
+                var j0 = 0
+                while j0 < full {
+                    var c0 = 0
+                    while c0 < fullC {
+                        T.transposeBlock(from + j0 &* ns + c0, ns, to + c0 &* width + j0, width)
+                        c0 += v
+                    }
+                    j0 += v
+                }
+                for j in 0..<columns {
+                    let row = from + j &* ns
+                    for c in (j < full ? fullC : 0)..<cin { to[c &* width &+ j] = row[c &* ks] }
+                }
             }
         case .dot:
             // [width][cin], input channels contiguous, zero rows past cout.
@@ -285,7 +292,7 @@ struct FastExecutor<T: FastScalar> {
                     direct = true
                 }
                 let ldw = plan.packWeights ? plan.packedWidth : g.kStride
-                let panel = wBase + start * (plan.packWeights ? 1 : g.nStride)
+                let panel = plan.packWeights ? wBase + block * taps * cin * plan.packedWidth : wBase + start * g.nStride
                 for tile in 0..<tiles { cursors[tile] = 0 }
                 var t0 = 0
                 while t0 < taps {

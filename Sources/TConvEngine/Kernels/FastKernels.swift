@@ -134,7 +134,7 @@ enum FastKernels {
                        forced: Bool) -> [FastPlan]? {
         if plan.packCount * elementBytes <= packBudget { return [plan] }
         let g = plan.geometry
-        let perTap = g.inPerGroup * plan.packedWidth * g.groups * elementBytes
+        let perTap = g.inPerGroup * plan.packedTapRow * g.groups * elementBytes
         var result = [FastPlan]()
         var start = 0
         while start < g.phases.count {
