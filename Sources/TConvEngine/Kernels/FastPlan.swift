@@ -10,8 +10,12 @@ struct FastPlan {
     enum Tuning {
         /// Bytes of one reduction chunk's weight panel (chunk x nr), kept in L2 across a unit's tiles.
         static let panelBudget = 160 << 10
-        /// Output pixels per work unit.
-        static let runPixels = 128
+        /// Output pixels per work unit. A unit's tiles share each chunk of weights (read once from
+        /// L2 per tile), and read the input rows of their pixels at every tap: with 128 pixels a
+        /// float64 atrous unit's rows (3 row offsets x 126 pixels x 2 KiB) filled L2 and were read
+        /// again from L3 for each channel block. 64 pixels: float64 +5-10 % (atrous, unet, conv3d
+        /// k3s2), float32 equal or a few % faster (s1, atrous); 32 was slower (fcn).
+        static let runPixels = 64
         /// Work units at least (channel blocks are split between units until there are), and work
         /// groups at least (when there are that many units). Threads take groups one at a time, so
         /// the last group one thread takes is what the other may wait for at the end. With at least 16
