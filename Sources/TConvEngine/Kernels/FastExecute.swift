@@ -217,6 +217,13 @@ struct FastExecutor<T: FastScalar> {
                 var m1 = region.lo.1 + local / width2
                 var m2 = region.lo.2 + local - (m1 - region.lo.1) * width2
                 let inStep = phase.inStep, start = phase.start, step = phase.step
+                // Output and input element offsets of the current pixel: stepped along the last axis,
+                // recomputed from (n, m0, m1, m2) only where a row of the region wraps (the full
+                // expression per pixel was a tenth of fcn_up8, whose tiles have few taps and channels).
+                let outStep2 = step.2 &* outS2, inStep2 = inStep.2 &* inS2
+                var outAt = n &* outN &+ (start.0 &+ step.0 &* m0) &* outS0 &+ (start.1 &+ step.1 &* m1) &* outS1
+                    &+ (start.2 &+ step.2 &* m2) &* outS2 &+ outGroup
+                var inAt = n &* inN &+ inGroup &+ m0 &* inStep.0 &* inS0 &+ m1 &* inStep.1 &* inS1 &+ m2 &* inStep2
                 for tile in 0..<tiles {
                     let tileRows = rows + tile * taps * mr
                     let flags = tileTaps + tile * taps
@@ -227,14 +234,15 @@ struct FastExecutor<T: FastScalar> {
                             for t in 0..<taps { tileRows[t * mr + p] = zeros }
                             continue
                         }
-                        outOffsets[tile * mr + p] = n &* outN &+ (start.0 &+ step.0 &* m0) &* outS0
-                            &+ (start.1 &+ step.1 &* m1) &* outS1 &+ (start.2 &+ step.2 &* m2) &* outS2 &+ outGroup
-                        let base = x + (n &* inN &+ inGroup &+ m0 &* inStep.0 &* inS0 &+ m1 &* inStep.1 &* inS1 &+ m2 &* inStep.2 &* inS2)
+                        outOffsets[tile * mr + p] = outAt
+                        let base = x + inAt
                         for t in 0..<taps {
                             tileRows[t * mr + p] = regionValid[t] != 0 ? base + tapOffsets[t] : zeros
                         }
                         pixel += 1
                         m2 += 1
+                        outAt &+= outStep2
+                        inAt &+= inStep2
                         if m2 == region.hi.2 {
                             m2 = region.lo.2; m1 += 1
                             if m1 == region.hi.1 {
@@ -254,6 +262,9 @@ struct FastExecutor<T: FastScalar> {
                                     }
                                 }
                             }
+                            outAt = n &* outN &+ (start.0 &+ step.0 &* m0) &* outS0 &+ (start.1 &+ step.1 &* m1) &* outS1
+                                &+ (start.2 &+ step.2 &* m2) &* outS2 &+ outGroup
+                            inAt = n &* inN &+ inGroup &+ m0 &* inStep.0 &* inS0 &+ m1 &* inStep.1 &* inS1 &+ m2 &* inStep2
                         }
                     }
                     // Keep the active taps, in phase order (k <= t: flags already read are reused).
