@@ -164,3 +164,20 @@ private func checkBothTypes(_ p: ConvProblem, transposed: Bool, seed: UInt64, of
         try checkBothTypes(p, transposed: transposed, seed: UInt64(60 + index), offsets: [0, 1])
     }
 }
+
+@Test func smallKernelInputChannelCountsAroundTheCompiledOnes() throws {
+    // 1 to 4 input channels per group, channels-last, take the pixel loop compiled for that count;
+    // 5 channels or channels-first take the general one. Groups 2 (forward) and a batch of 2.
+    for cin in 1...5 {
+        for channelsFirst in [false, true] {
+            let transposed = ConvProblem(rank: 2, batch: 2, image: [9, 7], feature: [4, 3], kernel: [3, 3], strides: [2, 2],
+                                         dilations: [1, 1], padBefore: [1, 0], padAfter: [1, 0], imageChannels: 3,
+                                         featureChannels: cin, channelsFirst: channelsFirst)
+            try checkBothTypes(transposed, transposed: true, seed: UInt64(80 + cin), offsets: [0, 1])
+            let grouped = ConvProblem(rank: 2, batch: 2, image: [9, 7], feature: [4, 3], kernel: [3, 3], strides: [2, 2],
+                                      dilations: [1, 1], padBefore: [1, 0], padAfter: [1, 0], imageChannels: 2 * cin,
+                                      featureChannels: 6, groups: 2, channelsFirst: channelsFirst)
+            try checkBothTypes(grouped, transposed: false, seed: UInt64(90 + cin), offsets: [0, 1])
+        }
+    }
+}

@@ -8,7 +8,8 @@
 ///
 /// Why it is fast for these sizes: no threads, no geometry arrays, no division per tap, one scratch
 /// block per call (on the stack up to 16 KiB); one vector register (4, 8 or 16 lanes) holds all of
-/// a pixel's output channels, and the weights are repacked at that width, not the widest one.
+/// a pixel's output channels, and the weights are repacked at that width, not the widest one; for
+/// channels-last input with 1 to 4 channels per group the pixel loop is compiled for that count.
 ///
 /// Why its speed should not depend on where the process's stack and heap happen to lie: every load
 /// and store of the pixel loop goes to the one scratch block (tables, weights, a copy of a small
@@ -141,7 +142,7 @@ enum FastSmallKernel {
         let inputOffset = stagedOffset + rounded(stagedCount * MemoryLayout<T>.stride)
         let scratchBytes = inputOffset + (copyInput ? rounded(inputCount * MemoryLayout<T>.stride) : 0)
 
-        func compute(_ base: UnsafeMutableRawPointer) {
+        func compute<C: InputChannels>(_ base: UnsafeMutableRawPointer, _: C.Type) {
             let table = base.bindMemory(to: Int.self, capacity: tableCount)
             let outer = (base + outerOffset).bindMemory(to: Int.self, capacity: outerCount)
             let packed = (base + packedOffset).bindMemory(to: T.self, capacity: packedCount)
@@ -207,7 +208,7 @@ enum FastSmallKernel {
                         for o2 in 0..<a.outSize.2 {
                             let n2 = e2[0]
                             for group in 0..<groups {
-                                let sum = pixel(V.self, outer: outer, outerCount: pairs, inner: e2 + 1, innerCount: n2,
+                                let sum = pixel(V.self, C.self, outer: outer, outerCount: pairs, inner: e2 + 1, innerCount: n2,
                                                 rows: x + (group &* cin &* inC), weights: packed + (group &* taps &* cin &* lanes),
                                                 cin: cin, inC: inC)
                                 UnsafeMutableRawPointer(pendingAt).storeBytes(of: pending, as: V.self)
@@ -232,21 +233,33 @@ enum FastSmallKernel {
             }
         }
 
+        // Channels-last input with 1 to 4 channels per group (the teaching sizes): the channel loop
+        // compiled for that count, with no loop and no per-channel stride.
+        func dispatch(_ base: UnsafeMutableRawPointer) {
+            switch inC == 1 ? cin : 0 {
+            case 1: compute(base, OneChannel.self)
+            case 2: compute(base, TwoChannels.self)
+            case 3: compute(base, ThreeChannels.self)
+            case 4: compute(base, FourChannels.self)
+            default: compute(base, AnyChannels.self)
+            }
+        }
+
         // Stack blocks come zeroed (Swift has no uninitialised locals), so the smallest that fits.
         if scratchBytes <= 4096 {
             var storage = InlineArray<64, SIMD16<Float>>(repeating: .zero)
             withUnsafeMutableBytes(of: &storage) { raw in
-                if let base = raw.baseAddress { compute(base) }
+                if let base = raw.baseAddress { dispatch(base) }
             }
         } else if scratchBytes <= stackScratchBytes {
             var storage = InlineArray<256, SIMD16<Float>>(repeating: .zero)
             withUnsafeMutableBytes(of: &storage) { raw in
-                if let base = raw.baseAddress { compute(base) }
+                if let base = raw.baseAddress { dispatch(base) }
             }
         } else {
             let base = UnsafeMutableRawPointer.allocate(byteCount: scratchBytes, alignment: 64)
             defer { base.deallocate() }
-            compute(base)
+            dispatch(base)
         }
     }
 
@@ -294,7 +307,8 @@ enum FastSmallKernel {
     /// pairs and the input channels. Four partial sums (channel index mod 4) keep the multiply-add
     /// dependency chains short; the order of the terms is fixed per pixel.
     @inline(__always)
-    private static func pixel<T: FastScalar, V: SIMD>(_: V.Type, outer: UnsafePointer<Int>, outerCount: Int,
+    private static func pixel<T: FastScalar, V: SIMD, C: InputChannels>(_: V.Type, _: C.Type, outer: UnsafePointer<Int>,
+                                                                        outerCount: Int,
                                                       inner: UnsafePointer<Int>, innerCount: Int, rows: UnsafePointer<T>,
                                                       weights: UnsafePointer<T>, cin: Int, inC: Int) -> V where V.Scalar == T {
         @inline(__always) func load(_ p: UnsafePointer<T>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
@@ -305,6 +319,14 @@ enum FastSmallKernel {
             for j2 in 0..<innerCount {
                 var xp = rowBase + inner[2 &* j2]
                 var wp = weightBase + inner[2 &* j2 &+ 1]
+                if C.count > 0 {
+                    // Channels-last, C.count channels: constants, so no loop is left.
+                    s0.addProduct(V(repeating: xp[0]), load(wp))
+                    if C.count > 1 { s1.addProduct(V(repeating: xp[1]), load(wp + lanes)) }
+                    if C.count > 2 { s2.addProduct(V(repeating: xp[2]), load(wp + 2 &* lanes)) }
+                    if C.count > 3 { s3.addProduct(V(repeating: xp[3]), load(wp + 3 &* lanes)) }
+                    continue
+                }
                 var c = 0
                 while c &+ 3 < cin {
                     s0.addProduct(V(repeating: xp[0]), load(wp))
@@ -351,3 +373,12 @@ enum FastSmallKernel {
         }
     }
 }
+
+/// The input channels per group as a compile-time constant for the pixel loop (`count` 1...4), or
+/// 0 for "read it at run time" (any count, any channel stride).
+private protocol InputChannels { static var count: Int { get } }
+private enum AnyChannels: InputChannels { static var count: Int { 0 } }
+private enum OneChannel: InputChannels { static var count: Int { 1 } }
+private enum TwoChannels: InputChannels { static var count: Int { 2 } }
+private enum ThreeChannels: InputChannels { static var count: Int { 3 } }
+private enum FourChannels: InputChannels { static var count: Int { 4 } }
