@@ -8,42 +8,28 @@ import Testing
 /// the fast and reference results may differ by 2*(n+1)*u*sum|products| per element, with
 /// sum|products| computed here by the reference kernel on |x| and |w| in float64.
 
-private struct FastRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func int(_ r: ClosedRange<Int>) -> Int { r.lowerBound + Int(next() % UInt64(r.count)) }
-    mutating func value() -> Double { Double(next() >> 11) * 0x1p-52 * 2 - 1 }
-}
-
 /// A random geometry, small enough for the reference loops in a debug build.
-private func randomProblem(_ rng: inout FastRandom, transposed: Bool, rank: Int? = nil, channels: ClosedRange<Int> = 1...20,
+private func randomProblem(_ rng: inout SeededRandom, transposed: Bool, rank: Int? = nil, channels: ClosedRange<Int> = 1...20,
                            groups allowGroups: Bool = false) -> ConvProblem {
-    let r = rank ?? rng.int(1...3)
+    let r = rank ?? rng.draw(1...3)
     var image = [Int](), feature = [Int](), kernel = [Int](), strides = [Int](), dilations = [Int](), pads = [Int]()
     for _ in 0..<r {
-        let k = rng.int(1...(r == 3 ? 3 : 5)), s = rng.int(1...4), d = rng.int(0...3) == 0 ? rng.int(2...3) : 1
+        let k = rng.draw(1...(r == 3 ? 3 : 5)), s = rng.draw(1...4), d = rng.draw(0...3) == 0 ? rng.draw(2...3) : 1
         kernel.append(k); strides.append(s); dilations.append(d)
-        pads.append(rng.int(0...((k - 1) * d + 1)))
-        feature.append(rng.int(1...(r == 3 ? 4 : 7)))
-        image.append(rng.int(1...(r == 3 ? 9 : 16)))
+        pads.append(rng.draw(0...((k - 1) * d + 1)))
+        feature.append(rng.draw(1...(r == 3 ? 4 : 7)))
+        image.append(rng.draw(1...(r == 3 ? 9 : 16)))
     }
-    let groups = allowGroups && !transposed ? [1, 2, 3][rng.int(0...2)] : 1
-    var imageChannels = rng.int(channels), featureChannels = rng.int(channels)
+    let groups = allowGroups && !transposed ? [1, 2, 3][rng.draw(0...2)] : 1
+    var imageChannels = rng.draw(channels), featureChannels = rng.draw(channels)
     // Make the dot kernel's channel multiple (16 floats) appear often.
-    if rng.int(0...2) == 0 { featureChannels = 16 * rng.int(1...2) }
-    if rng.int(0...3) == 0 { imageChannels = 16 * rng.int(1...2) }
+    if rng.draw(0...2) == 0 { featureChannels = 16 * rng.draw(1...2) }
+    if rng.draw(0...3) == 0 { imageChannels = 16 * rng.draw(1...2) }
     imageChannels = max(groups, imageChannels / groups * groups)
     featureChannels = max(groups, featureChannels / groups * groups)
-    return ConvProblem(rank: r, batch: rng.int(1...3), image: image, feature: feature, kernel: kernel, strides: strides,
+    return ConvProblem(rank: r, batch: rng.draw(1...3), image: image, feature: feature, kernel: kernel, strides: strides,
                        dilations: dilations, padBefore: pads, padAfter: pads, imageChannels: imageChannels,
-                       featureChannels: featureChannels, groups: groups, channelsFirst: rng.int(0...3) == 0)
+                       featureChannels: featureChannels, groups: groups, channelsFirst: rng.draw(0...3) == 0)
 }
 
 private struct Operands<T: EngineScalar> {
@@ -52,11 +38,11 @@ private struct Operands<T: EngineScalar> {
     var outCount: Int
 }
 
-private func operands<T: EngineScalar>(_ p: ConvProblem, transposed: Bool, _ rng: inout FastRandom, as: T.Type) -> Operands<T> {
+private func operands<T: EngineScalar>(_ p: ConvProblem, transposed: Bool, _ rng: inout SeededRandom, as: T.Type) -> Operands<T> {
     let inCount = (transposed ? p.featureShape : p.imageShape).reduce(1, *)
     let outCount = (transposed ? p.imageShape : p.featureShape).reduce(1, *)
     let wCount = p.filterShape.reduce(1, *)
-    return Operands(x: (0..<inCount).map { _ in T(rng.value()) }, w: (0..<wCount).map { _ in T(rng.value()) }, outCount: outCount)
+    return Operands(x: (0..<inCount).map { _ in T(rng.signedUnit()) }, w: (0..<wCount).map { _ in T(rng.signedUnit()) }, outCount: outCount)
 }
 
 private func reference<T: EngineScalar>(_ p: ConvProblem, transposed: Bool, x: [T], w: [T], count: Int) throws -> [T] {
@@ -110,7 +96,7 @@ private func magnitudes(_ p: ConvProblem, transposed: Bool, x: [Double], w: [Dou
 }
 
 private func check(_ p: ConvProblem, transposed: Bool, seed: UInt64, kernels: [FastPlan.Kernel?]) throws {
-    var rng = FastRandom(seed: seed)
+    var rng = SeededRandom(seed: seed)
     let o64 = operands(p, transposed: transposed, &rng, as: Double.self)
     let terms = p.kernel.reduce(1, *) * (transposed ? p.featureChannels : p.imageChannels) / p.groups
     let magnitude = try magnitudes(p, transposed: transposed, x: o64.x, w: o64.w, count: o64.outCount)
@@ -135,7 +121,7 @@ private func check(_ p: ConvProblem, transposed: Bool, seed: UInt64, kernels: [F
 private let allKernels: [FastPlan.Kernel?] = [nil] + FastPlan.DotTile.allCases.map { .dot($0) } + FastPlan.Tile.allCases.map { .tile($0) }
 
 @Test func transposedMatchesReferenceOnRandomShapes() throws {
-    var rng = FastRandom(seed: 0x7A57)
+    var rng = SeededRandom(seed: 0x7A57)
     for index in 0..<24 {
         let p = randomProblem(&rng, transposed: true)
         try check(p, transposed: true, seed: UInt64(index), kernels: allKernels)
@@ -143,7 +129,7 @@ private let allKernels: [FastPlan.Kernel?] = [nil] + FastPlan.DotTile.allCases.m
 }
 
 @Test func forwardMatchesReferenceOnRandomShapesWithGroups() throws {
-    var rng = FastRandom(seed: 0xF0E)
+    var rng = SeededRandom(seed: 0xF0E)
     for index in 0..<24 {
         let p = randomProblem(&rng, transposed: false, groups: true)
         try check(p, transposed: false, seed: UInt64(100 + index), kernels: allKernels)
@@ -208,7 +194,7 @@ private let allKernels: [FastPlan.Kernel?] = [nil] + FastPlan.DotTile.allCases.m
     var odd = single
     odd.featureChannels = 20
     for (index, (p, expectRun)) in [(strided, true), (single, true), (odd, false)].enumerated() {
-        var rng = FastRandom(seed: UInt64(900 + index))
+        var rng = SeededRandom(seed: UInt64(900 + index))
         let o = operands(p, transposed: true, &rng, as: Double.self)
         let x32 = o.x.map { Float($0) }, w32 = o.w.map { Float($0) }
         let want = try reference(p, transposed: true, x: x32, w: w32, count: o.outCount)
@@ -232,7 +218,7 @@ private let allKernels: [FastPlan.Kernel?] = [nil] + FastPlan.DotTile.allCases.m
 }
 
 @Test func resultDoesNotDependOnThreadCount() throws {
-    var rng = FastRandom(seed: 0x7EAD)
+    var rng = SeededRandom(seed: 0x7EAD)
     for index in 0..<6 {
         let transposed = index % 2 == 0
         let p = randomProblem(&rng, transposed: transposed, rank: 2, channels: 16...40)
@@ -252,7 +238,7 @@ private let allKernels: [FastPlan.Kernel?] = [nil] + FastPlan.DotTile.allCases.m
 @Test func cancelledControlStopsTheRunAndProgressCompletesOtherwise() throws {
     let p = ConvProblem(rank: 2, batch: 2, image: [16, 16], feature: [8, 8], kernel: [4, 4], strides: [2, 2], dilations: [1, 1],
                         padBefore: [1, 1], padAfter: [1, 1], imageChannels: 32, featureChannels: 32)
-    var rng = FastRandom(seed: 9)
+    var rng = SeededRandom(seed: 9)
     let o = operands(p, transposed: true, &rng, as: Float.self)
     let control = ComputeControl()
     _ = try fast(p, transposed: true, x: o.x, w: o.w, count: o.outCount, threads: 2, parallelThreshold: 0, control: control)
@@ -267,11 +253,11 @@ private let allKernels: [FastPlan.Kernel?] = [nil] + FastPlan.DotTile.allCases.m
 
 @Test func engineRunsTheFastPathAndMatchesGoldenStyleExactSums() throws {
     // Multiples of 1/8 make every sum exact, so the auto path must equal the reference bit for bit.
-    var rng = FastRandom(seed: 77)
+    var rng = SeededRandom(seed: 77)
     for _ in 0..<10 {
         let p = randomProblem(&rng, transposed: true, channels: 1...33)
         let inCount = p.featureShape.reduce(1, *), wCount = p.filterShape.reduce(1, *)
-        let x = (0..<inCount).map { _ in Float(rng.int(-16...16)) / 8 }, w = (0..<wCount).map { _ in Float(rng.int(-16...16)) / 8 }
+        let x = (0..<inCount).map { _ in Float(rng.draw(-16...16)) / 8 }, w = (0..<wCount).map { _ in Float(rng.draw(-16...16)) / 8 }
         let count = p.imageShape.reduce(1, *)
         let want = try reference(p, transposed: true, x: x, w: w, count: count)
         let got = try fast(p, transposed: true, x: x, w: w, count: count, threads: 2, parallelThreshold: 0)

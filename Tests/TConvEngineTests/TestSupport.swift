@@ -3,6 +3,13 @@ import TConvEngine
 /// The engine's seeded generator, under the name the tests use.
 typealias SeededRandom = SplitMix64
 
+extension SplitMix64 {
+    /// In `r` by the remainder of one draw: the sequence the kernel tests' shapes were drawn with.
+    mutating func draw(_ r: ClosedRange<Int>) -> Int { r.lowerBound + below(r.count) }
+    /// A multiple of 1/8 in [-2, 2] (exact sums in float32 and float64).
+    mutating func eighth() -> Double { Double(draw(-16...16)) / 8 }
+}
+
 /// A tensor of multiples of 1/8 in [-2, 2]: every product and partial sum is exact in float32
 /// and float64, so results can be compared exactly whatever the summation order.
 func eighths(_ shape: [Int], dtype: DType = .float64, layout: Layout? = nil, rng: inout SeededRandom) -> Tensor {
