@@ -44,7 +44,7 @@ f64r = {1: [], 2: []}
 rows = {}
 for t in (2, 1):
     out.append(f"\n### {t} thread{'s' if t > 1 else ''} (float32; throughput cases in GFLOP/s = suite flops / median wall time, latency cases in µs per call)\n")
-    out.append("| case | tconv | tconv flops / CPU time x threads | tf | torch | jax | best peer | tconv / best | f64/f32 (tconv) |")
+    out.append("| case | tconv | tconv flops / CPU time (1T) | tf | torch | jax | best peer | tconv / best | f64/f32 (tconv) |")
     out.append("|---|---|---|---|---|---|---|---|---|")
     for c in cases:
         v, cpu, foreign, n = tconv_value(c, 'float32', t)
@@ -62,7 +62,7 @@ for t in (2, 1):
             if v and v64: f64r[t].append((c['name'], v64 / v))
         fmt = (lambda x: f"{x:.1f} µs") if lat else (lambda x: f"{x:.1f}")
         cell = lambda p: (fmt(pv[p][0]) + (f" ({pv[p][1]})" if pv[p][1] else "")) if pv[p][0] is not None else "-"
-        out.append(f"| {c['name']} | {fmt(v) if v else '-'} | {f'{cpu*t:.1f}' if cpu else '-'} | {cell('tf')} | {cell('torch')} | {cell('jax')} | "
+        out.append(f"| {c['name']} | {fmt(v) if v else '-'} | {f'{cpu:.1f}' if (cpu and t == 1) else '-'} | {cell('tf')} | {cell('torch')} | {cell('jax')} | "
                    f"{best or '-'} | {f'{ratio:.2f}x' if ratio else '-'} | {f'{v64 / v:.2f}' if (v64 and v and not lat) else '-'} |")
         rows[(c['name'], t)] = (v, ratio)
     if geo[t]:
