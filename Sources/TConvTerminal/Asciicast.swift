@@ -1,4 +1,5 @@
 import Foundation
+import TConvCheck
 
 /// An asciicast v2 recording (asciinema's format, read by its web player): a JSON header line
 /// `{"version": 2, "width": W, "height": H, "timestamp": T, "title": ...}`, then one JSON array
@@ -41,26 +42,7 @@ struct AsciicastWriter {
     static func seconds(_ t: Double) -> String { String(format: "%.3f", t) }
 
     /// A JSON string literal: quotes, backslashes and control characters escaped (ESC as \u001b).
-    static func json(_ s: String) -> String {
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func json(_ s: String) -> String { JSON.string(s).description }
 }
 
 /// Turns successive screens (rows of ANSI text) into terminal output: the first frame clears the
