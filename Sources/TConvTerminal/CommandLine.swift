@@ -160,13 +160,8 @@ public enum CommandLineParser {
                 try sharedOption(name, inlineValue, arguments, &index, &options)
             case "-c":
                 guard statements == nil else { throw UsageError("-c given twice") }
-                if let value = inlineValue {
-                    statements = value
-                } else {
-                    guard index < arguments.count else { throw UsageError("-c needs statements, e.g. tconv -c 'x = 1; x'") }
-                    statements = arguments[index]
-                    index += 1
-                }
+                statements = try value(inlineValue, arguments, &index,
+                                       missing: "-c needs statements, e.g. tconv -c 'x = 1; x'")
             default:
                 throw UsageError("unknown option '\(argument)'")
             }
@@ -193,14 +188,9 @@ public enum CommandLineParser {
             try noValue(name, inlineValue)
             options.allowWrites = true
         default:
-            var value = inlineValue
-            if value == nil {
-                guard index < arguments.count else { throw UsageError("--color needs a value: auto, always or never") }
-                value = arguments[index]
-                index += 1
-            }
-            guard let v = value, let choice = TConvOptions.ColorChoice(rawValue: v) else {
-                throw UsageError("--color must be auto, always or never, not '\(value ?? "")'")
+            let given = try value(inlineValue, arguments, &index, missing: "--color needs a value: auto, always or never")
+            guard let choice = TConvOptions.ColorChoice(rawValue: given) else {
+                throw UsageError("--color must be auto, always or never, not '\(given)'")
             }
             options.color = choice
         }
@@ -234,13 +224,7 @@ public enum CommandLineParser {
                 try sharedOption(name, inlineValue, arguments, &index, &options)
             case "--cast":
                 guard cast == nil else { throw UsageError("--cast given twice") }
-                if let inlineValue {
-                    cast = inlineValue
-                } else {
-                    guard index < arguments.count else { throw UsageError("--cast needs a file name, e.g. --cast lesson.cast") }
-                    cast = arguments[index]
-                    index += 1
-                }
+                cast = try value(inlineValue, arguments, &index, missing: "--cast needs a file name, e.g. --cast lesson.cast")
                 guard cast?.isEmpty == false else { throw UsageError("--cast needs a file name, e.g. --cast lesson.cast") }
             case "-h", "--help":
                 return .help
@@ -277,5 +261,15 @@ public enum CommandLineParser {
 
     static func noValue(_ name: String, _ value: String?) throws(UsageError) {
         if value != nil { throw UsageError("\(name) takes no value") }
+    }
+
+    /// An option's value: the inline one (`--name=VALUE`, `-cVALUE`) or else the next argument,
+    /// which is then consumed; `missing` when there is none.
+    static func value(_ inlineValue: String?, _ arguments: [String], _ index: inout Int,
+                      missing: String) throws(UsageError) -> String {
+        if let inlineValue { return inlineValue }
+        guard index < arguments.count else { throw UsageError(missing) }
+        index += 1
+        return arguments[index - 1]
     }
 }
