@@ -61,14 +61,16 @@ private func reference<T: EngineScalar>(_ p: ConvProblem, transposed: Bool, x: [
 /// Runs the fast kernels; nil when they decline the problem.
 private func fast<T: EngineScalar>(_ p: ConvProblem, transposed: Bool, x: [T], w: [T], count: Int, threads: Int = 1,
                                    kernel: FastPlan.Kernel? = nil, parallelThreshold: Int = FastKernels.parallelThreshold,
-                                   packBudget: Int = FastKernels.workspaceLimit / 2, control: ComputeControl? = nil) throws -> [T]? {
+                                   packBudget: Int = FastKernels.workspaceLimit / 2, control: ComputeControl? = nil,
+                                   fold: Bool? = nil) throws -> [T]? {
     // NaN everywhere first: the fast kernels must write every output element themselves.
     var out = [T](repeating: .nan, count: count)
     let ran = try x.withUnsafeBufferPointer { xp in
         try w.withUnsafeBufferPointer { wp in
             try out.withUnsafeMutableBufferPointer { op in
                 try FastKernels.run(p, transposed: transposed, input: xp, filter: wp, output: op, threads: threads,
-                                    control: control, kernel: kernel, parallelThreshold: parallelThreshold, packBudget: packBudget)
+                                    control: control, kernel: kernel, parallelThreshold: parallelThreshold, packBudget: packBudget,
+                                    fold: fold)
             }
         }
     }
@@ -95,7 +97,7 @@ private func magnitudes(_ p: ConvProblem, transposed: Bool, x: [Double], w: [Dou
     try reference(p, transposed: transposed, x: x.map { abs($0) }, w: w.map { abs($0) }, count: count)
 }
 
-private func check(_ p: ConvProblem, transposed: Bool, seed: UInt64, kernels: [FastPlan.Kernel?]) throws {
+private func check(_ p: ConvProblem, transposed: Bool, seed: UInt64, kernels: [FastPlan.Kernel?], fold: Bool? = nil) throws {
     var rng = SeededRandom(seed: seed)
     let o64 = operands(p, transposed: transposed, &rng, as: Double.self)
     let terms = p.kernel.reduce(1, *) * (transposed ? p.featureChannels : p.imageChannels) / p.groups
@@ -104,14 +106,14 @@ private func check(_ p: ConvProblem, transposed: Bool, seed: UInt64, kernels: [F
     let x32 = o64.x.map { Float($0) }, w32 = o64.w.map { Float($0) }
     let want32 = try reference(p, transposed: transposed, x: x32, w: w32, count: o64.outCount)
     for kernel in kernels {
-        let label = "\(transposed ? "transposed" : "forward") \(p) kernel \(kernel.map { "\($0)" } ?? "auto")"
-        if let got = try fast(p, transposed: transposed, x: o64.x, w: o64.w, count: o64.outCount, kernel: kernel) {
+        let label = "\(transposed ? "transposed" : "forward") \(p) kernel \(kernel.map { "\($0)" } ?? "auto") fold \(fold.map { "\($0)" } ?? "auto")"
+        if let got = try fast(p, transposed: transposed, x: o64.x, w: o64.w, count: o64.outCount, kernel: kernel, fold: fold) {
             let m = mismatch(got, want64, magnitude: magnitude, terms: terms, u: 0x1p-53)
             #expect(m == nil, "float64 \(label): \(m ?? "")")
         } else {
             #expect(kernel != nil, "fast path declined \(label)")
         }
-        if let got = try fast(p, transposed: transposed, x: x32, w: w32, count: o64.outCount, kernel: kernel) {
+        if let got = try fast(p, transposed: transposed, x: x32, w: w32, count: o64.outCount, kernel: kernel, fold: fold) {
             let m = mismatch(got, want32, magnitude: magnitude, terms: terms, u: 0x1p-24)
             #expect(m == nil, "float32 \(label): \(m ?? "")")
         }
@@ -157,6 +159,47 @@ private let allKernels: [FastPlan.Kernel?] = [nil] + FastPlan.DotTile.allCases.m
         try check(p, transposed: true, seed: UInt64(500 + index), kernels: allKernels)
         try check(p, transposed: false, seed: UInt64(600 + index), kernels: allKernels)
     }
+}
+
+@Test func foldedLastAxisMatchesReference() throws {
+    // Last axis with K a multiple of the stride: its blocks of s columns run folded into s * C_out
+    // channels, the columns at the ends outside whole blocks in ordinary phases. Pads from 0 to
+    // past the kernel (blocks cut at both ends, or none whole: the fast path then runs unfolded),
+    // taps that read only padding, 1-D to 3-D, channels-first, batches; folded and unfolded both
+    // against the reference.
+    var rng = SeededRandom(seed: 0xF01D)
+    var folded = 0
+    for index in 0..<28 {
+        var p = randomProblem(&rng, transposed: true, channels: 1...24)
+        let last = p.rank - 1, s = rng.draw(2...4), k = s * rng.draw(1...3)
+        p.strides[last] = s; p.kernel[last] = k; p.dilations[last] = 1
+        p.padBefore[last] = rng.draw(0...(k + 1)); p.padAfter[last] = p.padBefore[last]
+        p.feature[last] = rng.draw(1...6)
+        p.image[last] = max(1, s * p.feature[last] + rng.draw(-k...k))
+        if index % 4 == 0 { p.imageChannels = 21 }
+        if FastGeometry.foldedBlocks(p.asThreeD, axis: 2) != nil { folded += 1 }
+        try check(p, transposed: true, seed: UInt64(1200 + index), kernels: [nil], fold: true)
+        try check(p, transposed: true, seed: UInt64(1300 + index), kernels: [nil], fold: false)
+    }
+    #expect(folded >= 20, "only \(folded) of 28 shapes had whole blocks to fold")
+}
+
+@Test func foldingIsChosenWhereItFillsLanes() {
+    // FCN's 8x upsampler (21 classes, K = 16, stride 8, 64 -> 512) folds; the same at 8 -> 64 leaves
+    // 8 of 64 columns at the ends and does not; K not a multiple of the stride, a dilation, or
+    // channels that already fill the tiles do not either.
+    func problem(_ k: Int, _ s: Int, _ d: Int, _ c: Int, input: Int = 8) -> ConvProblem {
+        ConvProblem(rank: 2, batch: 1, image: [input * s, input * s], feature: [input, input], kernel: [k, k], strides: [s, s],
+                    dilations: [d, d], padBefore: [4, 4], padAfter: [4, 4], imageChannels: c, featureChannels: 21)
+    }
+    let fcn = problem(16, 8, 1, 21, input: 64)
+    #expect(FastGeometry.foldedBlocks(fcn.asThreeD, axis: 2) == 1..<64)
+    #expect(FastKernels.foldPays(fcn, vectorWidth: 16) && FastKernels.foldPays(fcn, vectorWidth: 8))
+    #expect(FastGeometry.foldedBlocks(problem(16, 8, 1, 21).asThreeD, axis: 2) == 1..<8)
+    #expect(!FastKernels.foldPays(problem(16, 8, 1, 21), vectorWidth: 16))
+    #expect(FastGeometry.foldedBlocks(problem(5, 2, 1, 21).asThreeD, axis: 2) == nil)
+    #expect(FastGeometry.foldedBlocks(problem(4, 2, 2, 21).asThreeD, axis: 2) == nil)
+    #expect(!FastKernels.foldPays(problem(2, 2, 1, 128), vectorWidth: 16))
 }
 
 @Test func outputChannelCountsAroundTileWidths() throws {

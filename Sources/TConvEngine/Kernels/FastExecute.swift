@@ -95,6 +95,26 @@ struct FastExecutor<T: FastScalar> {
         let cin = g.inPerGroup, cout = g.outPerGroup, width = plan.packedWidth
         let src = w + tap.filterTap * g.tapStride + group * g.groupStride
         let dst = packed + plan.packOffsets[phaseIndex * g.groups + group] + t * cin * width
+        if g.fold > 1 {
+            // Folded last axis (`FastGeometry.LastAxis`): GEMM channel n is column q = n / C of the
+            // block, output channel n % C, read from filter tap `filterTap + q`. Column by column
+            // (folding is chosen for few channels, where the filter is small).
+            let channels = cout / g.fold, columns = min(plan.nr, cout)
+            let blockStride = g.phases[phaseIndex].taps.count * cin * width
+            for block in 0..<plan.blocks {
+                let start = cout >= plan.nr ? min(block * plan.nr, cout - plan.nr) : 0
+                let to = dst + block * blockStride
+                for j in 0..<columns {
+                    let n = start + j, q = n / channels
+                    let from = w + (tap.filterTap + q) * g.tapStride + (n - q * channels) * g.nStride
+                    for c in 0..<cin { to[c &* width &+ j] = from[c &* g.kStride] }
+                }
+                for c in 0..<cin {
+                    for j in columns..<width { to[c * width + j] = 0 }
+                }
+            }
+            return
+        }
         switch plan.kernel {
         case .tile:
             // Per channel block: [cin][width] at the block's place in the block-major copy, its

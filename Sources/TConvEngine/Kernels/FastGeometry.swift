@@ -87,6 +87,36 @@ struct FastGeometry {
     var zeroBoxes: [FastZeroBox]
     /// Spatial taps of the filter (all of them, including those no phase uses).
     var kernelTaps: Int
+    /// 1, or the stride s of the last spatial axis when that axis is *folded* (see `LastAxis`): then
+    /// the GEMM's output channel n is (column q = n / outChannels, channel n % outChannels) of a block
+    /// of s output columns, and reads filter tap `filterTap + q`.
+    var fold = 1
+
+    /// Which outputs along the last spatial axis the phases cover.
+    ///
+    /// A transposed conv whose last axis has stride s > 1, dilation 1 and K a multiple of s can be
+    /// folded: its outputs come in blocks of s adjacent columns that all read the same K/s input
+    /// columns (column q of block b through taps q, q + s, ...). Treating a block as one pixel with
+    /// s * C_out channels turns s phases of C_out channels each into one phase of s * C_out channels,
+    /// stored as one contiguous run of s pixels: C_out = 21 (FCN's classes) fills 21 of 24 vector lanes,
+    /// 8 * 21 = 168 fills 7 x 24 exactly, and the row-pointer table of a pixel serves s times the work.
+    enum LastAxis {
+        /// Every output, in stride-residue phases (the general scheme).
+        case all
+        /// Only the whole blocks, folded (`FastGeometry.foldedBlocks`), one phase per other-axes residue.
+        case folded
+        /// Only the outputs outside the whole blocks (at most s - 1 columns at each end).
+        case edges
+    }
+
+    /// The blocks b of a folded last axis, each covering outputs [s*b - pad, s*b - pad + s) wholly
+    /// inside the output; nil when the axis cannot be folded or no block fits.
+    static func foldedBlocks(_ p: ConvProblem, axis: Int) -> Range<Int>? {
+        let s = p.strides[axis], k = p.kernel[axis], pad = p.padBefore[axis], out = p.image[axis]
+        guard s > 1, p.dilations[axis] == 1, k % s == 0, p.groups == 1 else { return nil }
+        let first = ceilDiv(pad, s), last = (out + pad - s) >= 0 ? (out + pad - s) / s : -1
+        return last >= first ? first..<(last + 1) : nil
+    }
 
     /// Total multiply-adds the phases will issue (taps that never hit the input are already gone).
     var issuedMultiplyAdds: Int {
@@ -95,7 +125,7 @@ struct FastGeometry {
         return total * batch * inPerGroup * outPerGroup * groups
     }
 
-    init(_ problem: ConvProblem, transposed: Bool) {
+    init(_ problem: ConvProblem, transposed: Bool, lastAxis: LastAxis = .all) {
         let p = problem.asThreeD
         let k = (p.kernel[0], p.kernel[1], p.kernel[2])
         batch = p.batch
@@ -120,13 +150,48 @@ struct FastGeometry {
             kStride = p.featureChannels; nStride = 1
         }
 
-        // Per axis: the list of (residue/phase description, taps with offsets).
-        typealias AxisPhase = (start: Int, step: Int, count: Int, inStep: Int, taps: [(k: Int, offset: Int)],
-                               cuts: [Int])
-        func axisPhases(_ axis: Int) -> [AxisPhase] {
+        // Per axis: the list of phases (`AxisPhase`).
+        // Positions m in [m0, m1) of an axis phase whose position m reads input m * inStep + offset
+        // at tap k: the phase of those positions, with the taps that read the input for at least one.
+        func restricted(start: Int, step: Int, m0: Int, m1: Int, inStep: Int, inCount: Int,
+                        taps allTaps: [(k: Int, offset: Int)]) -> AxisPhase {
+            let count = max(0, m1 - m0)
+            var taps = [(k: Int, offset: Int)]()
+            for tap in allTaps {
+                let offset = tap.offset + m0 * inStep
+                // Drop taps that read outside the input for every output of the phase.
+                guard count > 0 else { continue }
+                let first = offset, last = (count - 1) * inStep + offset
+                guard last >= 0, first < inCount else { continue }
+                taps.append((tap.k, offset))
+            }
+            // Where a tap starts or stops reading the input: m*inStep + offset in [0, inCount).
+            var cuts = [0, count]
+            for tap in taps {
+                let low = max(0, ceilDiv(-tap.offset, inStep)), high = min(count, ceilDiv(inCount - tap.offset, inStep))
+                if low > 0 && low < count { cuts.append(low) }
+                if high > 0 && high < count { cuts.append(high) }
+            }
+            cuts = Array(Set(cuts)).sorted()
+            let first = start + step * m0
+            return AxisPhase(start: first, step: step, count: count, inStep: inStep, taps: taps, cuts: cuts,
+                             box: (first, step, count))
+        }
+        func axisPhases(_ axis: Int, mode: LastAxis) -> [AxisPhase] {
             let s = p.strides[axis], d = p.dilations[axis], pad = p.padBefore[axis], kernel = p.kernel[axis]
             let outCount = transposed ? p.image[axis] : p.feature[axis]
             let inCount = transposed ? p.feature[axis] : p.image[axis]
+            let fold = mode == .all ? nil : FastGeometry.foldedBlocks(p, axis: axis)
+            if mode == .folded, let fold {
+                // Block b covers outputs [s*b - pad, s*b - pad + s); column q of it is reached by taps
+                // q + s*j, all reading input b - j (spec 1.3 with d = 1 and K a multiple of s). The tap
+                // k = s*j stands for the block: column q adds q to the filter tap (see `fold`).
+                let taps = (0..<kernel / s).map { j in (k: s * j, offset: fold.lowerBound - j) }
+                var phase = restricted(start: s * fold.lowerBound - pad, step: s, m0: 0, m1: fold.count, inStep: 1,
+                                       inCount: inCount, taps: taps)
+                phase.box = (phase.start, 1, s * phase.count)
+                return [phase]
+            }
             var result = [AxisPhase]()
             let residues = transposed ? s : 1
             for r in 0..<residues {
@@ -134,41 +199,36 @@ struct FastGeometry {
                 let inStep = transposed ? 1 : s
                 var taps = [(k: Int, offset: Int)]()
                 for tap in 0..<kernel {
-                    let offset: Int
                     if transposed {
                         let numerator = r + pad - tap * d
                         guard numerator % s == 0 else { continue }
-                        offset = numerator / s
+                        taps.append((tap, numerator / s))
                     } else {
-                        offset = tap * d - pad
+                        taps.append((tap, tap * d - pad))
                     }
-                    // Drop taps that read outside the input for every output of the phase.
-                    guard count > 0 else { continue }
-                    let first = offset, last = (count - 1) * inStep + offset
-                    guard last >= 0, first < inCount else { continue }
-                    taps.append((tap, offset))
                 }
-                // Where a tap starts or stops reading the input: m*inStep + offset in [0, inCount).
-                var cuts = [0, count]
-                for tap in taps {
-                    let low = max(0, ceilDiv(-tap.offset, inStep)), high = min(count, ceilDiv(inCount - tap.offset, inStep))
-                    if low > 0 && low < count { cuts.append(low) }
-                    if high > 0 && high < count { cuts.append(high) }
+                if mode == .edges, let fold {
+                    // Only the outputs outside the folded blocks: [0, left) and [right, outCount).
+                    let left = s * fold.lowerBound - pad, right = s * fold.upperBound - pad
+                    let mLeft = min(count, max(0, ceilDiv(left - r, s))), mRight = min(count, max(0, ceilDiv(right - r, s)))
+                    for (m0, m1) in [(0, mLeft), (mRight, count)] where m1 > m0 {
+                        result.append(restricted(start: r, step: residues, m0: m0, m1: m1, inStep: inStep, inCount: inCount, taps: taps))
+                    }
+                } else {
+                    result.append(restricted(start: r, step: residues, m0: 0, m1: count, inStep: inStep, inCount: inCount, taps: taps))
                 }
-                cuts = Array(Set(cuts)).sorted()
-                result.append((r, residues, count, inStep, taps, cuts))
             }
             return result
         }
-        let a0 = axisPhases(0), a1 = axisPhases(1), a2 = axisPhases(2)
+        let a0 = axisPhases(0, mode: .all), a1 = axisPhases(1, mode: .all), a2 = axisPhases(2, mode: lastAxis)
         var phases = [FastPhase]()
         var zeroBoxes = [FastZeroBox]()
         let batch = p.batch
         for x in a0 { for y in a1 { for z in a2 {
             guard x.count > 0, y.count > 0, z.count > 0 else { continue }
             guard !x.taps.isEmpty, !y.taps.isEmpty, !z.taps.isEmpty else {
-                zeroBoxes.append(FastZeroBox(start: (x.start, y.start, z.start), step: (x.step, y.step, z.step),
-                                             count: (x.count, y.count, z.count)))
+                zeroBoxes.append(FastZeroBox(start: (x.box.start, y.box.start, z.box.start), step: (x.box.step, y.box.step, z.box.step),
+                                             count: (x.box.count, y.box.count, z.box.count)))
                 continue
             }
             var taps = [FastTap]()
@@ -190,7 +250,24 @@ struct FastGeometry {
         } } }
         self.phases = phases
         self.zeroBoxes = zeroBoxes
+        if lastAxis == .folded {
+            fold = p.strides[2]
+            outPerGroup *= fold
+        }
     }
+}
+
+/// One axis of a phase: output positions `start + step*m` for m in 0..<count, the taps (filter index
+/// k along the axis) that reach them reading input `m*inStep + offset`, and the m where a tap starts
+/// or stops reading the input. `box`: the output positions covered, as a zero box describes them
+/// (start, step and count, except for a folded axis, whose positions are whole blocks of `step`
+/// columns). A struct, not a tuple: arrays of tuples with array members are copied through the
+/// runtime's generic tuple witnesses (a few percent of a 0.3 ms call).
+private struct AxisPhase {
+    var start: Int, step: Int, count: Int, inStep: Int
+    var taps: [(k: Int, offset: Int)]
+    var cuts: [Int]
+    var box: (start: Int, step: Int, count: Int)
 }
 
 /// `ceil(a / b)` for b > 0 and any sign of a.
