@@ -206,6 +206,11 @@ struct FastExecutor<T: FastScalar> {
         // region (the same answer for every pixel of a region).
         let tapOffsets = (scratch + layout.tapOffsets).bindMemory(to: Int.self, capacity: taps)
         let regionValid = (scratch + layout.regionValid).bindMemory(to: Int.self, capacity: taps)
+        // The current region's active taps in phase order: index, input offset, weight offset.
+        let activeTaps = (scratch + layout.activeTaps).bindMemory(to: Int.self, capacity: taps)
+        let activeOffsets = (scratch + layout.activeOffsets).bindMemory(to: Int.self, capacity: taps)
+        let activeWeights = (scratch + layout.activeWeights).bindMemory(to: Int.self, capacity: taps)
+        var activeCount = 0
         let inLimit = (UInt(g.inSize.0), UInt(g.inSize.1), UInt(g.inSize.2))
         phase.taps.withUnsafeBufferPointer { tapList in
             for t in 0..<taps {
@@ -220,6 +225,13 @@ struct FastExecutor<T: FastScalar> {
                     let inside = UInt(bitPattern: b0 &+ off.0) < inLimit.0 && UInt(bitPattern: b1 &+ off.1) < inLimit.1
                         && UInt(bitPattern: b2 &+ off.2) < inLimit.2
                     regionValid[t] = inside ? 1 : 0
+                }
+                activeCount = 0
+                for t in 0..<taps where regionValid[t] != 0 {
+                    activeTaps[activeCount] = t
+                    activeOffsets[activeCount] = tapOffsets[t]
+                    activeWeights[activeCount] = wTapPhase[t]
+                    activeCount += 1
                 }
             }
             phase.regions.withUnsafeBufferPointer { regions in
@@ -244,9 +256,56 @@ struct FastExecutor<T: FastScalar> {
                 var outAt = n &* outN &+ (start.0 &+ step.0 &* m0) &* outS0 &+ (start.1 &+ step.1 &* m1) &* outS1
                     &+ (start.2 &+ step.2 &* m2) &* outS2 &+ outGroup
                 var inAt = n &* inN &+ inGroup &+ m0 &* inStep.0 &* inS0 &+ m1 &* inStep.1 &* inS1 &+ m2 &* inStep2
+                // Steps (n, m0, m1, m2) to the next pixel of the phase, entering the next region after
+                // the last pixel of one; true when it entered one.
+                @inline(__always) func advance() -> Bool {
+                    pixel += 1
+                    m2 += 1
+                    outAt &+= outStep2
+                    inAt &+= inStep2
+                    guard m2 == region.hi.2 else { return false }
+                    var entered = false
+                    m2 = region.lo.2; m1 += 1
+                    if m1 == region.hi.1 {
+                        m1 = region.lo.1; m0 += 1
+                        if m0 == region.hi.0 {
+                            m0 = region.lo.0; n += 1
+                            if n == g.batch {
+                                n = 0; regionIndex += 1
+                                if regionIndex < regions.count {
+                                    region = regions[regionIndex]
+                                    m0 = region.lo.0; m1 = region.lo.1; m2 = region.lo.2
+                                    enter(region)
+                                    entered = true
+                                }
+                            }
+                        }
+                    }
+                    outAt = n &* outN &+ (start.0 &+ step.0 &* m0) &* outS0 &+ (start.1 &+ step.1 &* m1) &* outS1
+                        &+ (start.2 &+ step.2 &* m2) &* outS2 &+ outGroup
+                    inAt = n &* inN &+ inGroup &+ m0 &* inStep.0 &* inS0 &+ m1 &* inStep.1 &* inS1 &+ m2 &* inStep2
+                    return entered
+                }
                 for tile in 0..<tiles {
                     let tileRows = rows + tile * taps * mr
                     let flags = tileTaps + tile * taps
+                    if pixel + mr <= region.first + region.pixelsPerImage * g.batch {
+                        // The whole tile in the current region: its active taps are the region's,
+                        // written compacted directly (the common case).
+                        let count = activeCount
+                        for k in 0..<count {
+                            flags[k] = activeTaps[k]
+                            tileWeights[tile * taps + k] = activeWeights[k]
+                        }
+                        tileCounts[tile] = count
+                        for p in 0..<mr {
+                            outOffsets[tile * mr + p] = outAt
+                            let base = x + inAt
+                            for k in 0..<count { tileRows[k * mr + p] = base + activeOffsets[k] }
+                            _ = advance()
+                        }
+                        continue
+                    }
                     for t in 0..<taps { flags[t] = regionValid[t] }
                     for p in 0..<mr {
                         guard pixel < pixels else {
@@ -259,32 +318,8 @@ struct FastExecutor<T: FastScalar> {
                         for t in 0..<taps {
                             tileRows[t * mr + p] = regionValid[t] != 0 ? base + tapOffsets[t] : zeros
                         }
-                        pixel += 1
-                        m2 += 1
-                        outAt &+= outStep2
-                        inAt &+= inStep2
-                        if m2 == region.hi.2 {
-                            m2 = region.lo.2; m1 += 1
-                            if m1 == region.hi.1 {
-                                m1 = region.lo.1; m0 += 1
-                                if m0 == region.hi.0 {
-                                    m0 = region.lo.0; n += 1
-                                    if n == g.batch {
-                                        n = 0; regionIndex += 1
-                                        if regionIndex < regions.count {
-                                            region = regions[regionIndex]
-                                            m0 = region.lo.0; m1 = region.lo.1; m2 = region.lo.2
-                                            enter(region)
-                                            if p + 1 < mr {
-                                                for t in 0..<taps { flags[t] |= regionValid[t] }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                            outAt = n &* outN &+ (start.0 &+ step.0 &* m0) &* outS0 &+ (start.1 &+ step.1 &* m1) &* outS1
-                                &+ (start.2 &+ step.2 &* m2) &* outS2 &+ outGroup
-                            inAt = n &* inN &+ inGroup &+ m0 &* inStep.0 &* inS0 &+ m1 &* inStep.1 &* inS1 &+ m2 &* inStep2
+                        if advance() && p + 1 < mr {
+                            for t in 0..<taps { flags[t] |= regionValid[t] }
                         }
                     }
                     // Keep the active taps, in phase order (k <= t: flags already read are reused).
