@@ -32,7 +32,7 @@ for r in range(first, first + rounds):
             tconv(case, t, 'float64', r, 'before')
         log(f'round {r} {case} peers')
         subprocess.run([PY, PEERS, '--threads', '2,1', '--repeat', '1', '--cases', '^' + case + '$',
-                        '--out-json', f'peers-r{r}.json', '--out-md', f'peers-r{r}.md'],
+                        '--out-json', os.path.join(HERE, f'peers-r{r}.json'), '--out-md', os.path.join(HERE, f'peers-r{r}.md')],
                        stdout=open(f'peers-r{r}.log', 'a'), stderr=subprocess.STDOUT)
         log(f'round {r} {case} tconv after')
         for t in (2, 1):

@@ -59,16 +59,19 @@ struct FastPlan {
             }
         }
 
-        /// Relative speed per useful lane (fewer loads per FMA in the larger tiles). 12x(V + V/2) needs
-        /// 12 row pointers, more than the free registers: measured on FCN's folded 8x upsampler (168
-        /// channels), it ran 10 % slower than 6x4V wasting an eighth of its lanes.
+        /// Relative speed per useful lane (fewer loads per FMA in the larger tiles, and fewer tiles'
+        /// worth of row pointers and stores per output). Measured on FCN's folded upsamplers, whose
+        /// short reductions (4 taps x 21 channels) show it most: 168 channels ran at 62-71 GFLOP/s
+        /// in 6x4V tiles (an eighth of the lanes wasted), 60-66 in 8x3V, 56-58 in 12x(V + V/2) (no
+        /// waste), 54-56 in 12x2V and 47-57 in 12xV; 42 channels 62-77 in 8x3V, 44-59 in the others.
         var speed: Double {
             switch self {
-            case .m6n4, .m8n3: 1.0
-            case .m12n2: 0.98
-            case .m12n1h: 0.85
-            case .m12n1: 0.93
-            case .m12nh: 0.85
+            case .m6n4: 1.0
+            case .m8n3: 0.95
+            case .m12n2: 0.85
+            case .m12n1h: 0.8
+            case .m12n1: 0.75
+            case .m12nh: 0.6
             }
         }
     }
