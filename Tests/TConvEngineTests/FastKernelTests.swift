@@ -184,6 +184,20 @@ private let allKernels: [FastPlan.Kernel?] = [nil] + FastPlan.DotTile.allCases.m
     #expect(folded >= 20, "only \(folded) of 28 shapes had whole blocks to fold")
 }
 
+@Test func lastChannelBlockGetsItsOwnTileWhenThatSavesLanes() {
+    func plan(_ cout: Int, _ v: Int) -> FastPlan {
+        let p = ConvProblem(rank: 2, batch: 1, image: [8, 8], feature: [8, 8], kernel: [3, 3], strides: [1, 1], dilations: [1, 1],
+                            padBefore: [1, 1], padAfter: [1, 1], imageChannels: cout, featureChannels: 24)
+        return FastPlan(FastGeometry(p, transposed: true), transposed: true, vectorWidth: v)
+    }
+    let fcn = plan(168, 16)
+    #expect(fcn.kernel == .tile(.m6n4) && fcn.lastTile == .m6n3)
+    #expect(fcn.blockSpan(1, cout: 168) == (64, 64) && fcn.blockSpan(2, cout: 168) == (128, 40))
+    #expect(plan(88, 8).lastTile == .m6n3)
+    #expect(plan(128, 16).lastTile == nil && plan(250, 16).lastTile == nil)
+    #expect(plan(250, 16).kernel == .tile(.m6n4) && plan(250, 16).blockSpan(3, cout: 250) == (186, 64))
+}
+
 @Test func foldingIsChosenWhereItFillsLanes() {
     // FCN's 8x upsampler (21 classes, K = 16, stride 8, 64 -> 512) folds; the same at 8 -> 64 leaves
     // 8 of 64 columns at the ends and does not; K not a multiple of the stride, a dilation, or
@@ -205,8 +219,9 @@ private let allKernels: [FastPlan.Kernel?] = [nil] + FastPlan.DotTile.allCases.m
 @Test func outputChannelCountsAroundTileWidths() throws {
     // Channel counts below, at and between the tiles' widths (16/8 lanes for float/double): a tile
     // wider than C_out shifts its last column to end at C_out, several blocks overlap the last one,
-    // and too few channels go through the spill rows.
-    for (index, channels) in [3, 8, 12, 21, 24, 33, 50, 70].enumerated() {
+    // too few channels go through the spill rows, and 2V to 3V channels after 6x4V blocks get a
+    // 6x3V tile of their own (104 and 168 floats, 50 and 88 doubles).
+    for (index, channels) in [3, 8, 12, 21, 24, 33, 50, 70, 88, 104, 168].enumerated() {
         let p = ConvProblem(rank: 2, batch: 1, image: [7, 6], feature: [4, 3], kernel: [3, 3], strides: [2, 2], dilations: [1, 1],
                             padBefore: [1, 1], padAfter: [1, 1], imageChannels: channels, featureChannels: 16 + index)
         try check(p, transposed: true, seed: UInt64(700 + index), kernels: allKernels)

@@ -99,10 +99,10 @@ struct FastExecutor<T: FastScalar> {
             // Folded last axis (`FastGeometry.LastAxis`): GEMM channel n is column q = n / C of the
             // block, output channel n % C, read from filter tap `filterTap + q`. Column by column
             // (folding is chosen for few channels, where the filter is small).
-            let channels = cout / g.fold, columns = min(plan.nr, cout)
+            let channels = cout / g.fold
             let blockStride = g.phases[phaseIndex].taps.count * cin * width
             for block in 0..<plan.blocks {
-                let start = cout >= plan.nr ? min(block * plan.nr, cout - plan.nr) : 0
+                let (start, columns) = plan.blockSpan(block, cout: cout)
                 let to = dst + block * blockStride
                 for j in 0..<columns {
                     let n = start + j, q = n / channels
@@ -127,10 +127,10 @@ struct FastExecutor<T: FastScalar> {
             // of a call (dcgan_g2, atrous). Edges element by element.
             let ks = g.kStride, ns = g.nStride, v = T.Vector.scalarCount, nr = plan.nr
             let taps = g.phases[phaseIndex].taps.count, blockStride = taps * cin * width
-            let columns = min(nr, cout)
-            let full = ks == 1 ? columns / v * v : 0, fullC = ks == 1 ? cin / v * v : 0
+            let fullC = ks == 1 ? cin / v * v : 0
             for block in 0..<plan.blocks {
-                let start = cout >= nr ? min(block * nr, cout - nr) : 0
+                let (start, columns) = plan.blockSpan(block, cout: cout)
+                let full = ks == 1 ? columns / v * v : 0
                 let from = src + start &* ns, to = dst + block * blockStride
                 for c in 0..<cin {
                     for j in columns..<width { to[c &* width &+ j] = 0 }
@@ -346,15 +346,22 @@ struct FastExecutor<T: FastScalar> {
             // all, a tile whose last column can shift left so it ends at cout still stores directly;
             // otherwise the tile goes through the spill rows.
             let writeStart = block * nr, writeCount = min(nr, cout - block * nr)
-            let start = cout >= nr ? min(writeStart, cout - nr) : 0
+            let start = plan.blockSpan(block, cout: cout).start
             switch plan.kernel {
-            case .tile(let shape):
+            case .tile(let planShape):
                 let v = T.Vector.scalarCount
+                let ownTile = block == plan.blocks - 1 ? plan.lastTile : nil
+                let shape = ownTile ?? planShape
                 let lastWidth = (shape.lastHalves ?? 2) * v / 2
                 var last = nr - lastWidth
                 var direct = start == writeStart && writeCount == nr
                 if cout < nr, shape.lastHalves != nil, cout >= nr - lastWidth {
                     last = cout - lastWidth
+                    direct = true
+                }
+                if ownTile != nil {
+                    // Its own narrower tile, last column shifted left to end exactly at cout.
+                    last = writeCount - lastWidth
                     direct = true
                 }
                 let ldw = plan.packWeights ? plan.packedWidth : g.kStride
@@ -384,6 +391,9 @@ struct FastExecutor<T: FastScalar> {
                             switch shape {
                             case .m6n4:
                                 FastMicroKernels.tile6x4(taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: weights,
+                                                         ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst, last: last)
+                            case .m6n3:
+                                FastMicroKernels.tile6x3(taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: weights,
                                                          ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst, last: last)
                             case .m8n3:
                                 FastMicroKernels.tile8x3(taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: weights,

@@ -227,6 +227,54 @@ enum FastMicroKernels {
         d = dst[7]; vstore(c70, d); vstore(c71, d + v); vstore(c72, d + last)
     }
 
+    /// 6 pixels x 3V output channels: 18 accumulators. w: panel [taps][cin][3V] (rows `ldw` apart). The
+    /// last channel block after 6x4V blocks when 2V to 3V channels remain (168 = 64 + 64 + 40).
+    /// `last`: channel offset of the last column (V wide), normally the end of the one before it.
+    @inline(never)
+    static func tile6x3<T: FastScalar>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
+                                    w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
+                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int) {
+        let v = T.Vector.scalarCount
+        var c00 = T.Vector(), c01 = T.Vector(), c02 = T.Vector()
+        var c10 = T.Vector(), c11 = T.Vector(), c12 = T.Vector()
+        var c20 = T.Vector(), c21 = T.Vector(), c22 = T.Vector()
+        var c30 = T.Vector(), c31 = T.Vector(), c32 = T.Vector()
+        var c40 = T.Vector(), c41 = T.Vector(), c42 = T.Vector()
+        var c50 = T.Vector(), c51 = T.Vector(), c52 = T.Vector()
+        if accumulate {
+            var d = dst[0]; c00 = vload(d); c01 = vload(d + v); c02 = vload(d + last)
+            d = dst[1]; c10 = vload(d); c11 = vload(d + v); c12 = vload(d + last)
+            d = dst[2]; c20 = vload(d); c21 = vload(d + v); c22 = vload(d + last)
+            d = dst[3]; c30 = vload(d); c31 = vload(d + v); c32 = vload(d + last)
+            d = dst[4]; c40 = vload(d); c41 = vload(d + v); c42 = vload(d + last)
+            d = dst[5]; c50 = vload(d); c51 = vload(d + v); c52 = vload(d + last)
+        }
+        var rp = rows
+        for t in 0..<taps {
+            var wp = w + wTap[t]
+            let r0 = rp[0] + cinOffset, r1 = rp[1] + cinOffset, r2 = rp[2] + cinOffset, r3 = rp[3] + cinOffset
+            let r4 = rp[4] + cinOffset, r5 = rp[5] + cinOffset
+            rp += 6
+            var a = T.Vector()
+            for c in 0..<cin {
+                let b0: T.Vector = vload(wp); let b1: T.Vector = vload(wp + v); let b2: T.Vector = vload(wp + last)
+                wp += ldw
+                a = T.Vector(repeating: r0[c]); c00.addProduct(a, b0); c01.addProduct(a, b1); c02.addProduct(a, b2)
+                a = T.Vector(repeating: r1[c]); c10.addProduct(a, b0); c11.addProduct(a, b1); c12.addProduct(a, b2)
+                a = T.Vector(repeating: r2[c]); c20.addProduct(a, b0); c21.addProduct(a, b1); c22.addProduct(a, b2)
+                a = T.Vector(repeating: r3[c]); c30.addProduct(a, b0); c31.addProduct(a, b1); c32.addProduct(a, b2)
+                a = T.Vector(repeating: r4[c]); c40.addProduct(a, b0); c41.addProduct(a, b1); c42.addProduct(a, b2)
+                a = T.Vector(repeating: r5[c]); c50.addProduct(a, b0); c51.addProduct(a, b1); c52.addProduct(a, b2)
+            }
+        }
+        var d = dst[0]; vstore(c00, d); vstore(c01, d + v); vstore(c02, d + last)
+        d = dst[1]; vstore(c10, d); vstore(c11, d + v); vstore(c12, d + last)
+        d = dst[2]; vstore(c20, d); vstore(c21, d + v); vstore(c22, d + last)
+        d = dst[3]; vstore(c30, d); vstore(c31, d + v); vstore(c32, d + last)
+        d = dst[4]; vstore(c40, d); vstore(c41, d + v); vstore(c42, d + last)
+        d = dst[5]; vstore(c50, d); vstore(c51, d + v); vstore(c52, d + last)
+    }
+
     /// 12 pixels x 2V output channels: 24 accumulators. w: panel [taps][cin][2V].
     /// `last`: channel offset of the last column (V wide), normally the end of the one before it.
     @inline(never)

@@ -27,11 +27,11 @@ struct FastPlan {
 
     /// The register tiles of `FastMicroKernels`: pixels x output channels (in half vectors).
     enum Tile: CaseIterable, Equatable {
-        case m6n4, m8n3, m12n2, m12n1h, m12n1, m12nh
+        case m6n4, m8n3, m12n2, m12n1h, m12n1, m12nh, m6n3
 
         var mr: Int {
             switch self {
-            case .m6n4: 6
+            case .m6n4, .m6n3: 6
             case .m8n3: 8
             default: 12
             }
@@ -41,7 +41,7 @@ struct FastPlan {
         var halves: Int {
             switch self {
             case .m6n4: 8
-            case .m8n3: 6
+            case .m8n3, .m6n3: 6
             case .m12n2: 4
             case .m12n1h: 3
             case .m12n1: 2
@@ -53,7 +53,7 @@ struct FastPlan {
         /// last column can then be shifted left so the tile ends exactly at C_out), else nil.
         var lastHalves: Int? {
             switch self {
-            case .m6n4, .m8n3, .m12n2: 2
+            case .m6n4, .m8n3, .m12n2, .m6n3: 2
             case .m12n1h: 1
             case .m12n1, .m12nh: nil
             }
@@ -72,6 +72,7 @@ struct FastPlan {
             case .m12n1h: 0.8
             case .m12n1: 0.75
             case .m12nh: 0.6
+            case .m6n3: 0.9
             }
         }
     }
@@ -105,6 +106,9 @@ struct FastPlan {
     var nr: Int
     /// Channel blocks per group (the last one may overlap the one before it).
     var blocks: Int
+    /// The tile of the last channel block when it is not the plan's: after 6x4V blocks, 6x3V for the
+    /// 2V to 3V channels left (FCN's folded 168 = 64 + 64 + 40 computes 176 lanes instead of 192).
+    var lastTile: Tile?
     /// True when the weights are packed first (else the kernel reads the filter as it is).
     var packWeights: Bool
     /// Width of a packed row (tile: one channel block's output channels, padded to whole vectors;
@@ -168,6 +172,8 @@ struct FastPlan {
         case .tile(let tile): mr = tile.mr; nr = tile.halves * v / 2
         }
         blocks = max(1, (cout + nr - 1) / nr)
+        let rest = cout - (blocks - 1) * nr
+        lastTile = forced == nil && chosen == .tile(.m6n4) && blocks > 1 && rest > 2 * v && rest <= 3 * v ? .m6n3 : nil
         // Native layouts: a transposed op's filter is C_in-contiguous (what `dot` wants), a forward
         // op's is C_out-contiguous (what `tile` wants). Too few channels for one block: pad a copy.
         switch kernel {
@@ -265,6 +271,14 @@ struct FastPlan {
         self.units = units
         maxTilesPerUnit = maxTiles
         scratch = FastPlan.layout(tiles: maxTiles, taps: maxTaps, mr: mr, nr: nr)
+    }
+
+    /// Channels [start, start + columns) that channel block `block` computes (of `cout` per group):
+    /// blocks of nr from 0; the last one ends at cout, overlapping the one before unless it has a
+    /// tile of its own (`lastTile`); with fewer than nr channels in all, one block from 0.
+    func blockSpan(_ block: Int, cout: Int) -> (start: Int, columns: Int) {
+        if lastTile != nil && block == blocks - 1 { return (block * nr, cout - block * nr) }
+        return (cout >= nr ? min(block * nr, cout - nr) : 0, min(nr, cout))
     }
 
     /// The tile that wastes the fewest lanes on `cout` channels (the last block of a group
