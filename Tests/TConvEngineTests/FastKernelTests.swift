@@ -182,6 +182,17 @@ private let allKernels: [FastPlan.Kernel?] = [nil] + FastPlan.DotTile.allCases.m
         try check(p, transposed: true, seed: UInt64(1300 + index), kernels: [nil], fold: false)
     }
     #expect(folded >= 20, "only \(folded) of 28 shapes had whole blocks to fold")
+    // FCN's upsampler shape, smaller: folded in several work units, the same bits on any thread count.
+    let fcn = ConvProblem(rank: 2, batch: 1, image: [16, 128], feature: [2, 16], kernel: [16, 16], strides: [8, 8], dilations: [1, 1],
+                          padBefore: [4, 4], padAfter: [4, 4], imageChannels: 21, featureChannels: 21)
+    #expect(FastKernels.foldPays(fcn, vectorWidth: 16))
+    let o = operands(fcn, transposed: true, &rng, as: Float.self)
+    let one = try fast(fcn, transposed: true, x: o.x, w: o.w, count: o.outCount, threads: 1, parallelThreshold: 0)
+    for threads in [2, 3] {
+        let many = try fast(fcn, transposed: true, x: o.x, w: o.w, count: o.outCount, threads: threads, parallelThreshold: 0)
+        #expect(one == many, "folded: \(threads) threads differ from 1")
+    }
+    try check(fcn, transposed: true, seed: 1400, kernels: [nil])
 }
 
 @Test func lastChannelBlockGetsItsOwnTileWhenThatSavesLanes() {
