@@ -6,8 +6,10 @@
 /// data layouts, float32 and float64) goes through one scheme: phase decomposition (`FastGeometry`)
 /// into stride-free gathers, each computed as an implicit GEMM by register-tile micro-kernels
 /// (`FastMicroKernels`) with no im2col buffer: the kernels read input rows in place through a
-/// table of row pointers. Channels-first data is transposed to channels-last one batch item at a
-/// time. Scratch memory is bounded by `workspaceLimit`: a filter too large to repack at once is
+/// table of row pointers. A transposed op whose last axis has K a multiple of the stride and too few
+/// channels to fill the tiles is *folded* (`FastGeometry.LastAxis`): each block of s output columns
+/// becomes one pixel of s * C_out channels. Channels-first data is transposed to channels-last one
+/// batch item at a time. Scratch memory is bounded by `workspaceLimit`: a filter too large to repack at once is
 /// repacked phase by phase (or read in place by the other kernel family); only a problem that fits
 /// none of these goes to the reference kernels.
 enum FastKernels {
