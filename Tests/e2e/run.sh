@@ -23,7 +23,11 @@ export SWIFT_BACKTRACE=interactive=no
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tconv-e2e.XXXXXX")
 SOCK="$WORK/tmux.sock"
 CONF="$WORK/tmux.conf"
+# exit-empty off: one server for the whole run. Otherwise killing a test's only session stops the
+# server, and the next test's new-session can reach it while it exits ("server exited
+# unexpectedly"; seen once in CI, failing the six tests that followed).
 cat >"$CONF" <<'EOF'
+set -g exit-empty off
 set -g default-terminal tmux-256color
 set -g remain-on-exit on
 set -g status off
