@@ -98,8 +98,9 @@ struct FastGeometry {
     /// folded: its outputs come in blocks of s adjacent columns that all read the same K/s input
     /// columns (column q of block b through taps q, q + s, ...). Treating a block as one pixel with
     /// s * C_out channels turns s phases of C_out channels each into one phase of s * C_out channels,
-    /// stored as one contiguous run of s pixels: C_out = 21 (FCN's classes) fills 21 of 24 vector lanes,
-    /// 8 * 21 = 168 fills 7 x 24 exactly, and the row-pointer table of a pixel serves s times the work.
+    /// stored as one contiguous run of s pixels. FCN's 21 classes need the slow 12x(V + V/2) tile and
+    /// use 21 of its 24 lanes; 8 * 21 = 168 runs in 6x4V tiles with a 6x3V last block (176 lanes
+    /// for 168), and the row-pointer table of a pixel serves s times the work. Transposed ops only.
     enum LastAxis {
         /// Every output, in stride-residue phases (the general scheme).
         case all
@@ -109,8 +110,9 @@ struct FastGeometry {
         case edges
     }
 
-    /// The blocks b of a folded last axis, each covering outputs [s*b - pad, s*b - pad + s) wholly
-    /// inside the output; nil when the axis cannot be folded or no block fits.
+    /// The blocks b of a folded last axis of a transposed conv, each covering outputs
+    /// [s*b - pad, s*b - pad + s) wholly inside the output; nil when the axis cannot be folded or no
+    /// block fits.
     static func foldedBlocks(_ p: ConvProblem, axis: Int) -> Range<Int>? {
         let s = p.strides[axis], k = p.kernel[axis], pad = p.padBefore[axis], out = p.image[axis]
         guard s > 1, p.dilations[axis] == 1, k % s == 0, p.groups == 1 else { return nil }
