@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """Paired measurement: per case, tconv (2T, 1T, float32 and float64), then the peers (2T and 1T),
 then tconv float32 again; repeated for several rounds. Every timing window is checked for foreign
-CPU load (tconv --max-foreign, peers.py --max-foreign) and retried when others used the CPU."""
+CPU load (tconv --max-foreign, peers.py --max-foreign) and retried when others used the CPU.
+
+usage: paired.py DIR [ROUNDS [FIRST_ROUND]]   (writes its records and log into the folder DIR)"""
 import json, subprocess, sys, time, os
-HERE = os.path.dirname(os.path.abspath(__file__))
-B = os.environ.get('TCONV', os.path.join(HERE, '../../.build/release/tconv'))
-S = os.path.join(HERE, '../suite.json')
+TOOLS = os.path.dirname(os.path.abspath(__file__))
+B = os.environ.get('TCONV', os.path.join(TOOLS, '../../.build/release/tconv'))
+S = os.path.join(TOOLS, '../suite.json')
 PY = os.environ.get('PEERS_PYTHON', 'python3')  # a Python with tensorflow-cpu, torch, jax
 PEERS = os.environ['PEERS_SCRIPT']  # the shared suite's peers/peers.py
+HERE = os.path.abspath(sys.argv[1])
+os.makedirs(HERE, exist_ok=True)
 os.chdir(HERE)
-rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 2
-first = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+first = int(sys.argv[3]) if len(sys.argv) > 3 else 1
 cases = [c['name'] for c in json.load(open(S))['cases']]
 def log(msg):
     with open('log.txt', 'a') as f:

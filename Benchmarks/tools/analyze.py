@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Side-by-side table: tconv (median over rounds and before/after runs) vs each peer (median over
-rounds), this machine. Prints markdown."""
+rounds), this machine. Prints markdown.
+
+usage: analyze.py DIR [PEAK_1T PEAK_2T]   (DIR: a folder of paired.py's tconv-r*.jsonl and peers-r*.json)"""
 import json, glob, statistics, math, sys, os
-HERE = os.path.dirname(os.path.abspath(__file__))
-os.chdir(HERE)
-suite = json.load(open('../suite.json'))
+TOOLS = os.path.dirname(os.path.abspath(__file__))
+suite = json.load(open(os.path.join(TOOLS, '../suite.json')))
+os.chdir(sys.argv[1])
 cases = suite['cases']
-peak = {1: float(sys.argv[1]) if len(sys.argv) > 1 else 112.0, 2: float(sys.argv[2]) if len(sys.argv) > 2 else 223.0}
+peak = {1: float(sys.argv[2]) if len(sys.argv) > 2 else 112.0, 2: float(sys.argv[3]) if len(sys.argv) > 3 else 223.0}
 T = {}   # (name, dtype, threads) -> list of records
 for path in sorted(glob.glob('tconv-r*.jsonl')):
     for line in open(path):
