@@ -74,36 +74,40 @@ enum FastKernels {
         let item = problem.channelsFirst ? batchItem(problem) : problem
         let v = T.Vector.scalarCount
         let elementBytes = MemoryLayout<T>.stride
-        let geometry = FastGeometry(item, transposed: transposed)
-        var plan = FastPlan(geometry, transposed: transposed, vectorWidth: v)
-        if let kernel, !plan.apply(kernel, transposed: transposed, vectorWidth: v) { return false }
-        let g = plan.geometry
         let batches = problem.channelsFirst ? problem.batch : 1
 
         // Packed weights over half the workspace (a filter of tens of MiB): run the phases in passes
         // that each pack only their own weights; when one phase alone is too large, use the kernel
         // family that reads the filter in place. (Decided without the thread count, so the result
         // does not depend on it.) A last axis worth folding (`FastGeometry.LastAxis`) runs as two
-        // plans: the folded blocks, then the few columns at the ends outside them.
-        var plans: [FastPlan]
+        // plans: the folded blocks, then the few columns at the ends outside them; the unfolded
+        // plan is then never built.
+        var folded: [FastPlan]?
         if kernel == nil, transposed, fold ?? foldPays(item, vectorWidth: v),
            FastGeometry.foldedBlocks(item.asThreeD, axis: 2) != nil,
-           let folded = passes(FastPlan(FastGeometry(item, transposed: true, lastAxis: .folded), transposed: true, vectorWidth: v),
+           let blocks = passes(FastPlan(FastGeometry(item, transposed: true, lastAxis: .folded), transposed: true, vectorWidth: v),
                                transposed: true, vectorWidth: v, packBudget: packBudget, elementBytes: elementBytes, forced: false),
            let edges = passes(FastPlan(FastGeometry(item, transposed: true, lastAxis: .edges), transposed: true, vectorWidth: v),
                               transposed: true, vectorWidth: v, packBudget: packBudget, elementBytes: elementBytes, forced: false) {
-            plans = folded + edges
+            folded = blocks + edges
+        }
+        let plans: [FastPlan]
+        if let folded {
+            plans = folded
         } else {
+            var plan = FastPlan(FastGeometry(item, transposed: transposed), transposed: transposed, vectorWidth: v)
+            if let kernel, !plan.apply(kernel, transposed: transposed, vectorWidth: v) { return false }
             guard let split = passes(plan, transposed: transposed, vectorWidth: v, packBudget: packBudget,
                                      elementBytes: elementBytes, forced: kernel != nil) else { return false }
             plans = split
         }
+        // Tensor sizes and channel counts: the same in every plan.
+        let g = plans[0].geometry
         var issued = 0
         for p in plans { issued += p.geometry.issuedMultiplyAdds * batches }
 
         // Nothing to compute (empty input, no tap reaches the output): the output is zero.
-        guard let x = input.baseAddress, let w = filter.baseAddress, let y = output.baseAddress,
-              !plan.units.isEmpty, issued > 0 else {
+        guard let x = input.baseAddress, let w = filter.baseAddress, let y = output.baseAddress, issued > 0 else {
             if let y = output.baseAddress { y.initialize(repeating: 0, count: output.count) }
             control?.begin(totalUnits: 1)
             try control?.checkpoint(done: 1)
