@@ -286,6 +286,26 @@ private let allKernels: [FastPlan.Kernel?] = [nil] + FastPlan.DotTile.allCases.m
     }
 }
 
+@Test func outputsLargerThanL2MatchReference() throws {
+    // Outputs over 1 MiB take the path that prefetches each next tile's output lines (the others
+    // in this file are smaller): 48 x 48 x 120 floats is 1.05 MiB, in doubles 2.1 MiB. A 2x2 kernel
+    // of stride 2 keeps the reference loops cheap; the second problem has 4 taps per phase, a
+    // batch and channels first.
+    let unetLike = ConvProblem(rank: 2, batch: 1, image: [48, 48], feature: [24, 24], kernel: [2, 2], strides: [2, 2],
+                               dilations: [1, 1], padBefore: [0, 0], padAfter: [0, 0], imageChannels: 120, featureChannels: 8)
+    let batched = ConvProblem(rank: 2, batch: 2, image: [40, 34], feature: [20, 17], kernel: [4, 4], strides: [2, 2],
+                              dilations: [1, 1], padBefore: [1, 1], padAfter: [1, 1], imageChannels: 100, featureChannels: 6,
+                              channelsFirst: true)
+    for (index, p) in [unetLike, batched].enumerated() {
+        try check(p, transposed: true, seed: UInt64(1100 + index), kernels: [nil])
+        var rng = SeededRandom(seed: UInt64(1110 + index))
+        let o = operands(p, transposed: true, &rng, as: Float.self)
+        let one = try fast(p, transposed: true, x: o.x, w: o.w, count: o.outCount, threads: 1)
+        let two = try fast(p, transposed: true, x: o.x, w: o.w, count: o.outCount, threads: 2, parallelThreshold: 0)
+        #expect(one != nil && one == two, "\(p): 2 threads differ from 1")
+    }
+}
+
 @Test func resultDoesNotDependOnThreadCount() throws {
     var rng = SeededRandom(seed: 0x7EAD)
     for index in 0..<6 {
