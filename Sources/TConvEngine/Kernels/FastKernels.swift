@@ -82,18 +82,14 @@ enum FastKernels {
         // does not depend on it.) A last axis worth folding (`FastGeometry.LastAxis`) runs as two
         // plans: the folded blocks, then the few columns at the ends outside them; the unfolded
         // plan is then never built.
-        var folded: [FastPlan]?
+        let plans: [FastPlan]
         if kernel == nil, transposed, fold ?? foldPays(item, vectorWidth: v),
            FastGeometry.foldedBlocks(item.asThreeD, axis: 2) != nil,
            let blocks = passes(FastPlan(FastGeometry(item, transposed: true, lastAxis: .folded), transposed: true, vectorWidth: v),
                                transposed: true, vectorWidth: v, packBudget: packBudget, elementBytes: elementBytes, forced: false),
            let edges = passes(FastPlan(FastGeometry(item, transposed: true, lastAxis: .edges), transposed: true, vectorWidth: v),
                               transposed: true, vectorWidth: v, packBudget: packBudget, elementBytes: elementBytes, forced: false) {
-            folded = blocks + edges
-        }
-        let plans: [FastPlan]
-        if let folded {
-            plans = folded
+            plans = blocks + edges
         } else {
             var plan = FastPlan(FastGeometry(item, transposed: transposed), transposed: transposed, vectorWidth: v)
             if let kernel, !plan.apply(kernel, transposed: transposed, vectorWidth: v) { return false }
