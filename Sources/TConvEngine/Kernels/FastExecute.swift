@@ -195,6 +195,8 @@ struct FastExecutor<T: FastScalar> {
         let outOffsets = (scratch + layout.outOffsets).bindMemory(to: Int.self, capacity: tiles * mr)
         let dst = (scratch + layout.dst).bindMemory(to: UnsafeMutablePointer<T>.self, capacity: mr)
         let spill = (scratch + layout.spill).bindMemory(to: T.self, capacity: tiles * mr * nr + 64)
+        // The current tile's input offset per pixel (elements), while its table is written.
+        let pixelIn = (scratch + layout.pixelIn).bindMemory(to: Int.self, capacity: mr)
 
         // Strides (elements) of the channels-last input and output.
         let inS2 = g.inChannels, inS1 = g.inSize.2 * inS2, inS0 = g.inSize.1 * inS1, inN = g.inSize.0 * inS0
@@ -299,12 +301,22 @@ struct FastExecutor<T: FastScalar> {
                             tileWeights[tile * taps + k] = activeWeights[k]
                         }
                         tileCounts[tile] = count
+                        // Pixels first, then the table tap by tap: each tap's mr pointers are one
+                        // contiguous run of adds to the same offset, which compiles to vector stores
+                        // (pixel by pixel, the stores were mr apart and scalar). The step past the
+                        // tile's last pixel comes after the table: it may enter the next region,
+                        // which replaces the active taps.
+                        let tileOut = outOffsets + tile &* mr
                         for p in 0..<mr {
-                            outOffsets[tile * mr + p] = outAt
-                            let base = x + inAt
-                            for k in 0..<count { tileRows[k * mr + p] = base + activeOffsets[k] }
-                            _ = advance()
+                            tileOut[p] = outAt
+                            pixelIn[p] = inAt
+                            if p + 1 < mr { _ = advance() }
                         }
+                        for k in 0..<count {
+                            let row = tileRows + k &* mr, offset = activeOffsets[k]
+                            for p in 0..<mr { row[p] = x + (pixelIn[p] &+ offset) }
+                        }
+                        _ = advance()
                         continue
                     }
                     for t in 0..<taps { flags[t] = regionValid[t] }

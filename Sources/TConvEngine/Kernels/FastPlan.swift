@@ -139,7 +139,7 @@ struct FastPlan {
     /// Byte offsets of one worker's scratch arrays (see `FastExecutor.runUnit`), and the total.
     struct Scratch {
         var rows = 0, tileTaps = 0, tileWeights = 0, tileCounts = 0, cursors = 0, outOffsets = 0, dst = 0, spill = 0
-        var tapOffsets = 0, regionValid = 0, activeTaps = 0, activeOffsets = 0, activeWeights = 0, bytes = 0
+        var tapOffsets = 0, pixelIn = 0, regionValid = 0, activeTaps = 0, activeOffsets = 0, activeWeights = 0, bytes = 0
     }
     var scratch: Scratch
 
@@ -316,6 +316,7 @@ struct FastPlan {
         s.dst = take(mr)
         s.spill = take(tiles * mr * nr + 64)
         s.tapOffsets = take(taps)
+        s.pixelIn = take(mr)
         s.regionValid = take(taps)
         s.activeTaps = take(taps)
         s.activeOffsets = take(taps)
