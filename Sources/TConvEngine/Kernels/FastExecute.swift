@@ -42,7 +42,10 @@ struct FastExecutor<T: FastScalar> {
         }
         if plan.packWeights {
             let packUnits = plan.totalTaps * g.groups
-            let packThreads = plan.packCount >= (1 << 16) ? FastParallel.threadCount(requested: threads, units: packUnits) : 1
+            // Packing is spread over the threads from 16 Ki elements: conv3d k3s2's 55 Ki (221 KiB in
+            // float32) packed on one thread took 2 % of a 2-thread call while the other thread waited
+            // (paired runs with both threads: +5-7 %).
+            let packThreads = plan.packCount >= (1 << 14) ? FastParallel.threadCount(requested: threads, units: packUnits) : 1
             let sendable = UnsafeSendable((packed, w))
             try FastParallel.run(units: packUnits, threads: packThreads, control: nil, checkpoints: false) { unit, _ in
                 packTap(unit, packed: sendable.value.0, filter: sendable.value.1)
