@@ -45,7 +45,7 @@ private func operands<T: EngineScalar>(_ p: ConvProblem, transposed: Bool, _ rng
     return Operands(x: (0..<inCount).map { _ in T(rng.signedUnit()) }, w: (0..<wCount).map { _ in T(rng.signedUnit()) }, outCount: outCount)
 }
 
-private func reference<T: EngineScalar>(_ p: ConvProblem, transposed: Bool, x: [T], w: [T], count: Int) throws -> [T] {
+func reference<T: EngineScalar>(_ p: ConvProblem, transposed: Bool, x: [T], w: [T], count: Int) throws -> [T] {
     var out = [T](repeating: 0, count: count)
     try x.withUnsafeBufferPointer { xp in
         try w.withUnsafeBufferPointer { wp in
@@ -59,10 +59,10 @@ private func reference<T: EngineScalar>(_ p: ConvProblem, transposed: Bool, x: [
 }
 
 /// Runs the fast kernels; nil when they decline the problem.
-private func fast<T: EngineScalar>(_ p: ConvProblem, transposed: Bool, x: [T], w: [T], count: Int, threads: Int = 1,
+func fast<T: EngineScalar>(_ p: ConvProblem, transposed: Bool, x: [T], w: [T], count: Int, threads: Int = 1,
                                    kernel: FastPlan.Kernel? = nil, parallelThreshold: Int = FastKernels.parallelThreshold,
                                    packBudget: Int = FastKernels.workspaceLimit / 2, control: ComputeControl? = nil,
-                                   fold: Bool? = nil) throws -> [T]? {
+                                   fold: Bool? = nil, winograd: Bool = true) throws -> [T]? {
     // NaN everywhere first: the fast kernels must write every output element themselves.
     var out = [T](repeating: .nan, count: count)
     let ran = try x.withUnsafeBufferPointer { xp in
@@ -70,7 +70,7 @@ private func fast<T: EngineScalar>(_ p: ConvProblem, transposed: Bool, x: [T], w
             try out.withUnsafeMutableBufferPointer { op in
                 try FastKernels.run(p, transposed: transposed, input: xp, filter: wp, output: op, threads: threads,
                                     control: control, kernel: kernel, parallelThreshold: parallelThreshold, packBudget: packBudget,
-                                    fold: fold)
+                                    fold: fold, winograd: winograd)
             }
         }
     }

@@ -33,16 +33,19 @@ enum FastKernels {
                                      filter: UnsafeBufferPointer<T>, output: UnsafeMutableBufferPointer<T>,
                                      threads: Int, control: ComputeControl?, kernel: FastPlan.Kernel?,
                                      parallelThreshold: Int = FastKernels.parallelThreshold,
-                                     packBudget: Int = FastKernels.workspaceLimit / 2, fold: Bool? = nil) throws(EngineError) -> Bool {
+                                     packBudget: Int = FastKernels.workspaceLimit / 2, fold: Bool? = nil,
+                                     winograd: Bool = true) throws(EngineError) -> Bool {
         if T.self == Float.self {
             return try typed(problem, transposed: transposed, input: rebound(input, Float.self), filter: rebound(filter, Float.self),
                              output: reboundMutable(output, Float.self), threads: threads, control: control, kernel: kernel,
-                             parallelThreshold: parallelThreshold, packBudget: packBudget, fold: fold)
+                             parallelThreshold: parallelThreshold, packBudget: packBudget, fold: fold,
+                             winograd: winograd)
         }
         if T.self == Double.self {
             return try typed(problem, transposed: transposed, input: rebound(input, Double.self), filter: rebound(filter, Double.self),
                              output: reboundMutable(output, Double.self), threads: threads, control: control, kernel: kernel,
-                             parallelThreshold: parallelThreshold, packBudget: packBudget, fold: fold)
+                             parallelThreshold: parallelThreshold, packBudget: packBudget, fold: fold,
+                             winograd: winograd)
         }
         return false
     }
@@ -59,7 +62,7 @@ enum FastKernels {
                                              filter: UnsafeBufferPointer<T>, output: UnsafeMutableBufferPointer<T>,
                                              threads requested: Int, control: ComputeControl?,
                                              kernel: FastPlan.Kernel?, parallelThreshold: Int, packBudget: Int,
-                                             fold: Bool?) throws(EngineError) -> Bool {
+                                             fold: Bool?, winograd: Bool) throws(EngineError) -> Bool {
         guard problem.rank >= 1, problem.rank <= 3, problem.groups >= 1,
               problem.imageChannels % problem.groups == 0, problem.featureChannels % problem.groups == 0 else { return false }
         // Tiny problems: a direct loop, nothing allocated, no threads.
@@ -99,6 +102,15 @@ enum FastKernels {
         }
         // Tensor sizes and channel counts: the same in every plan.
         let g = plans[0].geometry
+        if kernel == nil, fold == nil, winograd, plans.count == 1, let transform = FastWinograd(g, vectorWidth: v) {
+            let bytes = (transform.weightCount + (g.nStride != 1 ? 9 * g.inPerGroup * g.outPerGroup : 0)
+                         + FastParallel.threadCount(requested: requested, units: transform.units) * transform.workerCount)
+                * elementBytes
+            if bytes + (problem.channelsFirst ? (input.count + output.count) / max(1, problem.batch) * elementBytes : 0) <= workspaceLimit {
+                return try runWinograd(transform, problem, input: input, filter: filter, output: output, threads: requested,
+                                       control: control)
+            }
+        }
         var issued = 0
         for p in plans { issued += p.geometry.issuedMultiplyAdds * batches }
 
@@ -139,6 +151,33 @@ enum FastKernels {
         for n in 0..<problem.batch {
             transpose(x + n * inItem, rows: g.inChannels, columns: inPixels, into: inScratch)
             for executor in executors { try executor.run(input: inScratch, filter: w, output: outScratch, control: control) }
+            transpose(outScratch, rows: outPixels, columns: g.outChannels, into: y + n * outItem)
+        }
+        return true
+    }
+
+    /// Runs `transform` (one batch item at a time through channels-last copies for channels-first data).
+    private static func runWinograd<T: FastScalar>(_ transform: FastWinograd, _ problem: ConvProblem, input: UnsafeBufferPointer<T>,
+                                                   filter: UnsafeBufferPointer<T>, output: UnsafeMutableBufferPointer<T>,
+                                                   threads requested: Int, control: ComputeControl?) throws(EngineError) -> Bool {
+        guard let x = input.baseAddress, let w = filter.baseAddress, let y = output.baseAddress else { return false }
+        let threads = FastParallel.threadCount(requested: requested, units: transform.units)
+        let batches = problem.channelsFirst ? problem.batch : 1
+        control?.begin(totalUnits: transform.units * batches)
+        if !problem.channelsFirst {
+            try transform.run(input: x, filter: w, output: y, threads: threads, control: control)
+            return true
+        }
+        let g = transform.geometry
+        let inPixels = g.inSize.0 * g.inSize.1 * g.inSize.2, outPixels = g.outSize.0 * g.outSize.1 * g.outSize.2
+        let inItem = inPixels * g.inChannels, outItem = outPixels * g.outChannels
+        let inScratch = UnsafeMutablePointer<T>.allocate(capacity: max(inItem, 1))
+        defer { inScratch.deallocate() }
+        let outScratch = UnsafeMutablePointer<T>.allocate(capacity: max(outItem, 1))
+        defer { outScratch.deallocate() }
+        for n in 0..<problem.batch {
+            transpose(x + n * inItem, rows: g.inChannels, columns: inPixels, into: inScratch)
+            try transform.run(input: inScratch, filter: w, output: outScratch, threads: threads, control: control)
             transpose(outScratch, rows: outPixels, columns: g.outChannels, into: y + n * outItem)
         }
         return true
