@@ -21,7 +21,8 @@ classified, not counted as differences:
 usage: tf_random.py TCONV SET SEED COUNT [WORKDIR]
   SET: basic (small shapes, every op and argument form), wide (large channel counts and images:
        the fast kernels' tiles, explicit padding, groups, NCHW), fold (transposed ops whose last
-       axis folds into channels: stride > 1 there, K a multiple of it)
+       axis folds into channels: stride > 1 there, K a multiple of it), winograd (2-D 3x3
+       stride-1 and dilated convolutions with the channel counts the Winograd path takes)
 Needs numpy and tensorflow-cpu. Exit status 1 when a difference is not explained by the above.
 """
 import os, sys, random, subprocess, tempfile
@@ -106,6 +107,23 @@ def draw_fold():
                 pad=rng.choice(["SAME", "VALID"]), groups=1, nchw=False)
 
 
+def draw_winograd():
+    """Shapes the Winograd path takes: 2-D, 3x3, stride 1, C_in >= 32 (a multiple of 16), C_out a
+    multiple of 64; dilated (atrous) and not, every padding form, both layouts, forward and transposed."""
+    kind = rng.choice(["c2t", "c2t-explicit", "c2t-dilated", "c2t-nchw", "atrous", "c2", "c2-explicit"])
+    sp = [rng.randint(1, 30), rng.randint(1, 30)]
+    pad = rng.choice(["SAME", "VALID"])
+    s, d = [1, 1], [1, 1]
+    if kind == "atrous":
+        d = [rng.randint(1, 4)] * 2
+    if kind in ("c2t-dilated", "c2"):
+        d = [rng.randint(1, 3), rng.randint(1, 3)]
+    if kind in ("c2t-explicit", "c2-explicit"):
+        pad = tuple((rng.randint(0, 4), rng.randint(0, 4)) for _ in range(2))
+    return dict(kind=kind, n=rng.choice([1, 1, 2]), sp=sp, cin=rng.choice([32, 48, 64, 96, 128]),
+                cout=rng.choice([64, 128, 192]), k=[3, 3], s=s, d=d, pad=pad, groups=1, nchw=kind == "c2t-nchw")
+
+
 def call_text(p, oshape):
     """The tf.nn call (the same text runs in Python here and in tconv)."""
     kind, s, d, pad = p["kind"], p["s"], p["d"], p["pad"]
@@ -133,7 +151,7 @@ def run_tf(text, x, w):
     return eval(text, {"tf": tf, "x": x, "w": w}).numpy()
 
 
-draw = {"basic": draw_basic, "wide": draw_wide, "fold": draw_fold}[which]
+draw = {"basic": draw_basic, "wide": draw_wide, "fold": draw_fold, "winograd": draw_winograd}[which]
 lines = ["import tensorflow as tf", "import numpy as np"]
 cases = []
 for c in range(count):

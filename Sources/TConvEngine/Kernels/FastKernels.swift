@@ -8,7 +8,9 @@
 /// (`FastMicroKernels`) with no im2col buffer: the kernels read input rows in place through a
 /// table of row pointers. A transposed op whose last axis has K a multiple of the stride and too few
 /// channels to fill the tiles is *folded* (`FastGeometry.LastAxis`): each block of s output columns
-/// becomes one pixel of s * C_out channels. Channels-first data is transposed to channels-last one
+/// becomes one pixel of s * C_out channels. A 2-D gather of 3x3 taps at unit step (stride 1, dilated
+/// or not) with enough channels runs as Winograd F(2x2, 3x3) instead (`FastWinograd`): 16 multiplies
+/// per 2x2 outputs instead of 36. Channels-first data is transposed to channels-last one
 /// batch item at a time. Scratch memory is bounded by `workspaceLimit`: a filter too large to repack at once is
 /// repacked phase by phase (or read in place by the other kernel family); only a problem that fits
 /// none of these goes to the reference kernels.
