@@ -22,7 +22,7 @@ import TConvEngine
         var inPath: String? = nil
         if let stdin {
             let path = NSTemporaryDirectory() + "tconv-py-\(UUID().uuidString).py"
-            FileManager.default.createFile(atPath: path, contents: stdin.data(using: .utf8))
+            _ = FileManager.default.createFile(atPath: path, contents: stdin.data(using: .utf8))
             inPath = path
             posix_spawn_file_actions_addopen(&fileActions, 0, path, O_RDONLY, 0)
         }
