@@ -16,6 +16,9 @@ public enum BenchCommand {
                                --attempts times, default 5) while other processes used more than CORES of
                                CPU beyond the cores this run leaves free; the least disturbed try is kept
                tconv bench --view  times the views instead: a 64x64x8 output drawn as heatmaps and step views
+        GFLOP/s is the suite's flops (2 x a direct convolution's multiply-adds) over the median time.
+        Stride-1 and dilated 3x3 layers run as Winograd F(2x2, 3x3), which multiplies 2.25x less, so
+        their figure can exceed the machine's FMA peak.
         """
 
     public struct Options: Sendable {

@@ -29,8 +29,11 @@ struct FastWinograd {
     let blocks: Int
     let parts: Int
     let runs: Int
-    /// Tiles of each output sub-grid (batch item, residue r1, residue r2), and the running total.
-    let gridTiles: (Int, Int)
+    /// The first output of each tile along axes 1 and 2: per residue r modulo the spacing d, the
+    /// sub-grid r, r + d, ... holds ceil((O - r) / d) outputs, covered by tiles of 2 starting at
+    /// r, r + 2d, ... A tile is (batch item, row tile, column tile), numbered in that order.
+    let rowOrigins: [Int]
+    let columnOrigins: [Int]
     let totalTiles: Int
 
     /// Transformed weights and one worker's scratch, in elements.
@@ -69,13 +72,19 @@ struct FastWinograd {
         filterTaps = taps
         nr = 4 * v
         blocks = g.outPerGroup / nr
-        // Sub-grids of outputs with residues (r1, r2) have ceil((O - r) / d) outputs per axis; the
-        // tiles of one cover ceil(of that / 2) per axis. All sub-grids of an axis differ by at most
-        // one output, so the tile counts are those of residue 0 (a few tiles of the later residues
-        // hold no output and are skipped).
-        let t1 = (ceilDiv(g.outSize.1, d1) + 1) / 2, t2 = (ceilDiv(g.outSize.2, d2) + 1) / 2
-        gridTiles = (t1, t2)
-        totalTiles = g.batch * d1 * d2 * t1 * t2
+        // Counted per residue: with the counts of residue 0 for all, atrous rate 4 on 33 outputs
+        // computed 5 tiles for each residue's 8 or 9 outputs (400 tiles for 289).
+        func origins(_ outputs: Int, _ d: Int) -> [Int] {
+            var list = [Int]()
+            for r in 0..<min(d, outputs) {
+                let tiles = (ceilDiv(outputs - r, d) + 1) / 2
+                for p in 0..<tiles { list.append(r + 2 * p * d) }
+            }
+            return list
+        }
+        rowOrigins = origins(g.outSize.1, d1)
+        columnOrigins = origins(g.outSize.2, d2)
+        totalTiles = g.batch * rowOrigins.count * columnOrigins.count
         // About 256 KiB of transformed inputs and products per unit, in whole 6-tile groups (s1's
         // 64 + 64 channels in float32: 30 tiles; atrous's 256 + 256: 6). They stay in L2 between
         // the transforms and the GEMMs: with 1-1.5 MiB per unit, s1 and atrous ran 20-40 % slower.
@@ -204,17 +213,14 @@ extension FastWinograd {
         let vBuf = scratch, mBuf = scratch + 16 * tilesPerRun * cin, spill = mBuf + 16 * tilesPerRun * cout
         let inS2 = g.inChannels, inS1 = g.inSize.2 * inS2, inN = g.inSize.1 * inS1
         let outS2 = g.outChannels, outS1 = g.outSize.2 * outS2, outN = g.outSize.1 * outS1
-        let (t1, t2) = gridTiles, (d1, d2) = spacing
-        let perGrid = t1 * t2, perImage = d1 * d2 * perGrid
+        let (d1, d2) = spacing
+        let columns = columnOrigins.count, perImage = rowOrigins.count * columns
 
-        // Batch item and output of the tile's (0, 0) corner (past the output for the few tiles of
-        // a shorter sub-grid that hold no output).
+        // Batch item and output of the tile's (0, 0) corner.
         @inline(__always) func origin(_ tile: Int) -> (n: Int, o1: Int, o2: Int) {
             let n = tile / perImage, rest = tile - n * perImage
-            let grid = rest / perGrid, inGrid = rest - grid * perGrid
-            let r1 = grid / d2, r2 = grid - r1 * d2
-            let p = inGrid / t2, q = inGrid - p * t2
-            return (n, r1 + 2 * p * d1, r2 + 2 * q * d2)
+            let row = rest / columns
+            return (n, rowOrigins[row], columnOrigins[rest - row * columns])
         }
 
         // Inputs: V[xi][tile][:] = B^T x B over the 4x4 patch, a vector of channels at a time.
