@@ -104,13 +104,16 @@ enum FastKernels {
         }
         // Tensor sizes and channel counts: the same in every plan.
         let g = plans[0].geometry
-        if kernel == nil, fold == nil, winograd, plans.count == 1, let transform = FastWinograd(g, vectorWidth: v) {
-            let bytes = (transform.weightCount + (g.nStride != 1 ? 9 * g.inPerGroup * g.outPerGroup : 0)
-                         + FastParallel.threadCount(requested: requested, units: transform.units) * transform.workerCount)
-                * elementBytes
-            if bytes + (problem.channelsFirst ? (input.count + output.count) / max(1, problem.batch) * elementBytes : 0) <= workspaceLimit {
-                return try runWinograd(transform, problem, input: input, filter: filter, output: output, threads: requested,
-                                       control: control)
+        if kernel == nil, fold == nil, winograd, plans.count == 1, let transform = FastWinograd(g, vectorWidth: v),
+           let x = input.baseAddress, let w = filter.baseAddress, let y = output.baseAddress {
+            let threads = FastParallel.threadCount(requested: requested, units: transform.units)
+            if transform.bytesNeeded(threads: threads, elementBytes: elementBytes)
+                + layoutScratch(problem, g) * elementBytes <= workspaceLimit {
+                control?.begin(totalUnits: transform.units * batches)
+                try channelsLast(problem, g, input: x, output: y) { (x, y) throws(EngineError) in
+                    try transform.run(input: x, filter: w, output: y, threads: threads, control: control)
+                }
+                return true
             }
         }
         var issued = 0
@@ -130,47 +133,32 @@ enum FastKernels {
         let executors = plans.map { FastExecutor<T>(plan: $0, threads: threads) }
         var bytes = 0
         for e in executors { bytes = max(bytes, e.bytesNeeded) }
-        if problem.channelsFirst {
-            bytes += (g.batch * g.inSize.0 * g.inSize.1 * g.inSize.2 * g.inChannels
-                      + g.batch * g.outSize.0 * g.outSize.1 * g.outSize.2 * g.outChannels) * MemoryLayout<T>.stride
-        }
+        bytes += layoutScratch(problem, g) * MemoryLayout<T>.stride
         guard bytes <= workspaceLimit else { return false }
 
         var totalGroups = 0
         for p in plans { totalGroups += p.groupCount }
         control?.begin(totalUnits: totalGroups * batches)
-        if !problem.channelsFirst {
+        try channelsLast(problem, g, input: x, output: y) { (x, y) throws(EngineError) in
             for executor in executors { try executor.run(input: x, filter: w, output: y, control: control) }
-            return true
-        }
-        // Channels-first: one batch item at a time through channels-last scratch copies.
-        let inPixels = g.inSize.0 * g.inSize.1 * g.inSize.2, outPixels = g.outSize.0 * g.outSize.1 * g.outSize.2
-        let inItem = inPixels * g.inChannels, outItem = outPixels * g.outChannels
-        let inScratch = UnsafeMutablePointer<T>.allocate(capacity: max(inItem, 1))
-        defer { inScratch.deallocate() }
-        let outScratch = UnsafeMutablePointer<T>.allocate(capacity: max(outItem, 1))
-        defer { outScratch.deallocate() }
-        for n in 0..<problem.batch {
-            transpose(x + n * inItem, rows: g.inChannels, columns: inPixels, into: inScratch)
-            for executor in executors { try executor.run(input: inScratch, filter: w, output: outScratch, control: control) }
-            transpose(outScratch, rows: outPixels, columns: g.outChannels, into: y + n * outItem)
         }
         return true
     }
 
-    /// Runs `transform` (one batch item at a time through channels-last copies for channels-first data).
-    private static func runWinograd<T: FastScalar>(_ transform: FastWinograd, _ problem: ConvProblem, input: UnsafeBufferPointer<T>,
-                                                   filter: UnsafeBufferPointer<T>, output: UnsafeMutableBufferPointer<T>,
-                                                   threads requested: Int, control: ComputeControl?) throws(EngineError) -> Bool {
-        guard let x = input.baseAddress, let w = filter.baseAddress, let y = output.baseAddress else { return false }
-        let threads = FastParallel.threadCount(requested: requested, units: transform.units)
-        let batches = problem.channelsFirst ? problem.batch : 1
-        control?.begin(totalUnits: transform.units * batches)
-        if !problem.channelsFirst {
-            try transform.run(input: x, filter: w, output: y, threads: threads, control: control)
-            return true
-        }
-        let g = transform.geometry
+    /// Elements of the channels-last copies of one batch item that channels-first data goes through
+    /// (`g`: the geometry of one item); 0 for channels-last data.
+    private static func layoutScratch(_ problem: ConvProblem, _ g: FastGeometry) -> Int {
+        guard problem.channelsFirst else { return 0 }
+        return g.batch * (g.inSize.0 * g.inSize.1 * g.inSize.2 * g.inChannels + g.outSize.0 * g.outSize.1 * g.outSize.2 * g.outChannels)
+    }
+
+    /// Calls `body` with channels-last input and output: `x` and `y` themselves, or for channels-first
+    /// data one batch item at a time through channels-last scratch copies (`g`: one item's geometry).
+    private static func channelsLast<T>(_ problem: ConvProblem, _ g: FastGeometry, input x: UnsafePointer<T>,
+                                        output y: UnsafeMutablePointer<T>,
+                                        _ body: (UnsafePointer<T>, UnsafeMutablePointer<T>) throws(EngineError) -> Void)
+        throws(EngineError) {
+        guard problem.channelsFirst else { return try body(x, y) }
         let inPixels = g.inSize.0 * g.inSize.1 * g.inSize.2, outPixels = g.outSize.0 * g.outSize.1 * g.outSize.2
         let inItem = inPixels * g.inChannels, outItem = outPixels * g.outChannels
         let inScratch = UnsafeMutablePointer<T>.allocate(capacity: max(inItem, 1))
@@ -179,10 +167,9 @@ enum FastKernels {
         defer { outScratch.deallocate() }
         for n in 0..<problem.batch {
             transpose(x + n * inItem, rows: g.inChannels, columns: inPixels, into: inScratch)
-            try transform.run(input: inScratch, filter: w, output: outScratch, threads: threads, control: control)
+            try body(inScratch, outScratch)
             transpose(outScratch, rows: outPixels, columns: g.outChannels, into: y + n * outItem)
         }
-        return true
     }
 
     /// Whether folding the last axis (`FastGeometry.LastAxis`) is worth it: when s * C_out channels

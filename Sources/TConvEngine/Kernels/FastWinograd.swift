@@ -41,6 +41,13 @@ struct FastWinograd {
     var workerCount: Int { 16 * tilesPerRun * (geometry.inPerGroup + geometry.outPerGroup) + 6 * nr + 64 }
     var units: Int { runs * parts }
 
+    /// Scratch bytes a run on `threads` threads needs: the transformed weights, a transposed op's
+    /// filter copy, and every worker's transformed inputs and products.
+    func bytesNeeded(threads: Int, elementBytes: Int) -> Int {
+        (weightCount + (geometry.nStride != 1 ? 9 * geometry.inPerGroup * geometry.outPerGroup : 0) + max(1, threads) * workerCount)
+            * elementBytes
+    }
+
     /// The transform for `g`, or nil when it does not apply (or would not pay: fewer than 32 input
     /// channels, output channels not a multiple of 4 vectors, fewer than 64 output pixels).
     init?(_ g: FastGeometry, vectorWidth v: Int) {
@@ -148,7 +155,6 @@ extension FastWinograd {
         let scratch = UnsafeMutableRawPointer.allocate(byteCount: perWorker * workers * MemoryLayout<T>.stride, alignment: 64)
             .bindMemory(to: T.self, capacity: perWorker * workers)
         defer { scratch.deallocate() }
-        scratch.initialize(repeating: 0, count: perWorker * workers)
         let shared = UnsafeSendable((x, UnsafePointer(u), y, scratch))
         try FastParallel.run(units: units, threads: threads, control: control, checkpoints: true) { unit, worker in
             let s = shared.value
