@@ -28,12 +28,11 @@ import TConvView
 @MainActor
 public enum TConvMain {
     public static func run(_ command: TConvCommand) -> Int32 {
-        // Blocks under 64 MiB reuse freed heap memory instead of fresh pages per call: a float64
+        // Tensors under 256 MiB reuse freed heap memory instead of fresh pages per call: a float64
         // FCN upsampling (44 MiB output) spent 17 % of its time in the kernel clearing new pages and
         // ran 23 % faster on 1 thread, 35 % on 2 (page faults from both threads contend). The cost:
-        // up to 64 MiB of freed memory stays with the process. (256 MiB kept more: the float32
-        // bench suite then peaked at 89 MiB, over its tensors + 64 MiB; with 64, at 72-78 MiB.)
-        _ = cterm_keep_heap_blocks(64 << 20)
+        // up to that much freed memory stays with the process after a large tensor is dropped.
+        _ = cterm_keep_heap_blocks(256 << 20)
         switch command {
         case .help:
             StandardOutput.write(CommandLineParser.help + "\n")
