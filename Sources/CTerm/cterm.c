@@ -4,8 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
-#include <limits.h>
-#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -24,11 +22,6 @@ int cterm_setup_locale(void) {
 int cterm_locale_is_utf8(void) {
     const char *codeset = nl_langinfo(CODESET);
     return codeset != NULL && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
-}
-
-int cterm_keep_heap_blocks(size_t bytes) {
-    int limit = bytes > (size_t)INT_MAX ? INT_MAX : (int)bytes;
-    return mallopt(M_MMAP_THRESHOLD, limit) == 1 && mallopt(M_TRIM_THRESHOLD, limit) == 1;
 }
 
 int cterm_wcwidth(uint32_t codepoint) { return wcwidth((wchar_t)codepoint); }

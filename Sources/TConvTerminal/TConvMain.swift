@@ -28,11 +28,6 @@ import TConvView
 @MainActor
 public enum TConvMain {
     public static func run(_ command: TConvCommand) -> Int32 {
-        // Tensors under 256 MiB reuse freed heap memory instead of fresh pages per call: a float64
-        // FCN upsampling (44 MiB output) spent 17 % of its time in the kernel clearing new pages and
-        // ran 23 % faster on 1 thread, 35 % on 2 (page faults from both threads contend). The cost:
-        // up to that much freed memory stays with the process after a large tensor is dropped.
-        _ = cterm_keep_heap_blocks(256 << 20)
         switch command {
         case .help:
             StandardOutput.write(CommandLineParser.help + "\n")

@@ -1,5 +1,5 @@
-// CTerm: the only C in tconv. A thin shim over ncursesw, GNU readline, POSIX signals and one malloc
-// setting for the TConvTerminal module (the only Swift that imports it).
+// CTerm: the only C in tconv. A thin shim over ncursesw, GNU readline and POSIX signals for the
+// TConvTerminal module (the only Swift that imports it).
 //
 // Why C at all (see shared notes/terminal.md): Swift 6 cannot touch mutable C globals (stdscr,
 // COLORS, rl_line_buffer, ...), attribute macros (A_BOLD) do not import, readline's callbacks and
@@ -163,15 +163,6 @@ void cterm_rl_resize(int rows, int columns);
 
 void cterm_history_add(const char *line);
 void cterm_history_clear(void);
-
-// MARK: Memory
-
-/// Lets malloc serve blocks under `bytes` from its heap and keep up to `bytes` of freed heap for the
-/// next allocation (mallopt M_MMAP_THRESHOLD and M_TRIM_THRESHOLD), instead of mapping fresh pages
-/// for every block over 32 MiB (glibc's ceiling) and unmapping them on free. A tensor over 32 MiB
-/// computed again and again (a benchmark, a lesson stepping through a large layer) otherwise pays a
-/// page fault and a kernel page clear per 4 KiB on every call. Returns 1 when both were accepted.
-int cterm_keep_heap_blocks(size_t bytes);
 
 // MARK: Test-only
 
