@@ -43,8 +43,8 @@ public struct Layout: Hashable, Sendable, CustomStringConvertible {
 
 /// Flat, row-major element storage of one of the two float types.
 public enum TensorStorage: Sendable, Equatable {
-    case float32([Float])
-    case float64([Double])
+    case float32(TensorBuffer<Float>)
+    case float64(TensorBuffer<Double>)
 
     public var count: Int {
         switch self {
@@ -63,7 +63,7 @@ public enum TensorStorage: Sendable, Equatable {
 
 /// A dense tensor: shape, optional layout name, and row-major (C order) storage.
 ///
-/// Value semantics: copies share storage until one is mutated (Swift arrays).
+/// Value semantics: copies share their storage, which is never written after it is made.
 public struct Tensor: Sendable, Equatable {
     /// Extent of each axis, outermost first.
     public private(set) var shape: [Int]
@@ -82,27 +82,29 @@ public struct Tensor: Sendable, Equatable {
     }
 
     public init(shape: [Int], float32 data: [Float], layout: Layout? = nil) {
-        self.init(shape: shape, storage: .float32(data), layout: layout)
+        self.init(shape: shape, storage: .float32(TensorBuffer(data)), layout: layout)
     }
 
     public init(shape: [Int], float64 data: [Double], layout: Layout? = nil) {
-        self.init(shape: shape, storage: .float64(data), layout: layout)
+        self.init(shape: shape, storage: .float64(TensorBuffer(data)), layout: layout)
     }
 
     /// A tensor of zeros.
     public init(zeros shape: [Int], dtype: DType, layout: Layout? = nil) {
         let n = shape.reduce(1, *)
         switch dtype {
-        case .float32: self.init(shape: shape, storage: .float32(Array(repeating: 0, count: n)), layout: layout)
-        case .float64: self.init(shape: shape, storage: .float64(Array(repeating: 0, count: n)), layout: layout)
+        case .float32: self.init(shape: shape, storage: .float32(TensorBuffer(repeating: 0, count: n)), layout: layout)
+        case .float64: self.init(shape: shape, storage: .float64(TensorBuffer(repeating: 0, count: n)), layout: layout)
         }
     }
 
     /// Builds a tensor of `dtype` from doubles (rounded to float32 when asked).
     public init(shape: [Int], values: [Double], dtype: DType, layout: Layout? = nil) {
         switch dtype {
-        case .float32: self.init(shape: shape, storage: .float32(values.map { Float($0) }), layout: layout)
-        case .float64: self.init(shape: shape, storage: .float64(values), layout: layout)
+        case .float32: self.init(shape: shape, storage: .float32(.make(count: values.count) { out in
+            for i in 0..<values.count { out[i] = Float(values[i]) }
+        }), layout: layout)
+        case .float64: self.init(shape: shape, storage: .float64(TensorBuffer(values)), layout: layout)
         }
     }
 
@@ -123,7 +125,31 @@ public struct Tensor: Sendable, Equatable {
     public var doubles: [Double] {
         switch storage {
         case .float32(let a): return a.map { Double($0) }
-        case .float64(let a): return a
+        case .float64(let a): return a.array
+        }
+    }
+
+    /// Calls `body` with the elements as doubles: in place for float64, through a widened copy for
+    /// float32 (so a large float64 tensor is read without copying it).
+    public func withDoubles<R>(_ body: (UnsafeBufferPointer<Double>) throws -> R) rethrows -> R {
+        switch storage {
+        case .float32: return try doubles.withUnsafeBufferPointer(body)
+        case .float64(let a): return try a.withUnsafeBufferPointer(body)
+        }
+    }
+
+    /// `transform` of every element (widened to Double), as a tensor of `dtype` and this shape.
+    public func mapped(to dtype: DType, _ transform: (Double) -> Double) -> Tensor {
+        func build<S, T>(_ a: TensorBuffer<S>, _ widen: (S) -> Double, _ narrow: (Double) -> T) -> TensorBuffer<T> {
+            .make(count: a.count) { out in
+                for i in 0..<a.count { out[i] = narrow(transform(widen(a.base[i]))) }
+            }
+        }
+        switch (storage, dtype) {
+        case (.float32(let a), .float32): return Tensor(shape: shape, storage: .float32(build(a, { Double($0) }, { Float($0) })), layout: layout)
+        case (.float32(let a), .float64): return Tensor(shape: shape, storage: .float64(build(a, { Double($0) }, { $0 })), layout: layout)
+        case (.float64(let a), .float32): return Tensor(shape: shape, storage: .float32(build(a, { $0 }, { Float($0) })), layout: layout)
+        case (.float64(let a), .float64): return Tensor(shape: shape, storage: .float64(build(a, { $0 }, { $0 })), layout: layout)
         }
     }
 
@@ -131,8 +157,14 @@ public struct Tensor: Sendable, Equatable {
     public func converted(to dtype: DType) -> Tensor {
         if dtype == self.dtype { return self }
         switch storage {
-        case .float32(let a): return Tensor(shape: shape, storage: .float64(a.map { Double($0) }), layout: layout)
-        case .float64(let a): return Tensor(shape: shape, storage: .float32(a.map { Float($0) }), layout: layout)
+        case .float32(let a):
+            return Tensor(shape: shape, storage: .float64(.make(count: a.count) { out in
+                for i in 0..<a.count { out[i] = Double(a.base[i]) }
+            }), layout: layout)
+        case .float64(let a):
+            return Tensor(shape: shape, storage: .float32(.make(count: a.count) { out in
+                for i in 0..<a.count { out[i] = Float(a.base[i]) }
+            }), layout: layout)
         }
     }
 
@@ -166,25 +198,24 @@ public struct Tensor: Sendable, Equatable {
         let newShape = permutation.map { shape[$0] }
         let sourceStrides = Tensor.strides(of: shape)
         let permutedStrides = permutation.map { sourceStrides[$0] }
-        func gather<T>(_ a: [T]) -> [T] {
-            var out = [T]()
-            out.reserveCapacity(a.count)
-            if a.isEmpty { return out }
-            var index = Array(repeating: 0, count: rank)
-            var offset = 0
-            for _ in 0..<a.count {
-                out.append(a[offset])
-                var axis = rank - 1
-                while axis >= 0 {
-                    index[axis] += 1
-                    offset += permutedStrides[axis]
-                    if index[axis] < newShape[axis] { break }
-                    offset -= permutedStrides[axis] * newShape[axis]
-                    index[axis] = 0
-                    axis -= 1
+        func gather<T>(_ a: TensorBuffer<T>) -> TensorBuffer<T> {
+            .make(count: a.count) { out in
+                if a.isEmpty { return }
+                var index = Array(repeating: 0, count: rank)
+                var offset = 0
+                for k in 0..<a.count {
+                    out[k] = a.base[offset]
+                    var axis = rank - 1
+                    while axis >= 0 {
+                        index[axis] += 1
+                        offset += permutedStrides[axis]
+                        if index[axis] < newShape[axis] { break }
+                        offset -= permutedStrides[axis] * newShape[axis]
+                        index[axis] = 0
+                        axis -= 1
+                    }
                 }
             }
-            return out
         }
         switch storage {
         case .float32(let a): return Tensor(shape: newShape, storage: .float32(gather(a)), layout: layout)

@@ -32,9 +32,8 @@ struct FastExecutor<T: FastScalar> {
         // Weight offset of each tap, per phase (in the filter or in the packed copy).
         let wTap = UnsafeMutablePointer<Int>.allocate(capacity: max(plan.totalTaps, 1))
         defer { wTap.deallocate() }
-        let packed = UnsafeMutableRawPointer.allocate(byteCount: max(plan.packCount, 1) * MemoryLayout<T>.stride, alignment: 64)
-            .bindMemory(to: T.self, capacity: max(plan.packCount, 1))
-        defer { packed.deallocate() }
+        let packed = AlignedMemory.allocate(T.self, count: max(plan.packCount, 1))
+        defer { AlignedMemory.free(packed) }
         for (index, phase) in g.phases.enumerated() {
             for (t, tap) in phase.taps.enumerated() {
                 wTap[plan.tapBase[index] + t] = plan.packWeights ? t * cin * plan.packedWidth : tap.filterTap * g.tapStride
@@ -54,8 +53,8 @@ struct FastExecutor<T: FastScalar> {
 
         let scratchBytes = plan.workerScratchBytes
         let workerCount = max(1, threads)
-        let scratch = UnsafeMutableRawPointer.allocate(byteCount: scratchBytes * workerCount, alignment: 64)
-        defer { scratch.deallocate() }
+        let scratch = AlignedMemory.allocate(bytes: scratchBytes * workerCount)
+        defer { AlignedMemory.free(scratch) }
         // Spill rows of invalid pixels are summed into and then discarded: keep them finite.
         scratch.initializeMemory(as: UInt8.self, repeating: 0, count: scratchBytes * workerCount)
         let shared = UnsafeSendable((x, w, y, UnsafePointer(packed), UnsafePointer(zeros), UnsafePointer(wTap), scratch))

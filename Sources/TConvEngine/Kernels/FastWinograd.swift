@@ -111,17 +111,15 @@ extension FastWinograd {
                             threads: Int, control: ComputeControl?) throws(EngineError) {
         let g = geometry
         let cin = g.inPerGroup, cout = g.outPerGroup, v = T.Vector.scalarCount
-        let u = UnsafeMutableRawPointer.allocate(byteCount: weightCount * MemoryLayout<T>.stride, alignment: 64)
-            .bindMemory(to: T.self, capacity: weightCount)
-        defer { u.deallocate() }
+        let u = AlignedMemory.allocate(T.self, count: weightCount)
+        defer { AlignedMemory.free(u) }
         // The weights with output channels contiguous: a forward op's filter as it is; a transposed
         // op's (input channels contiguous) transposed tap by tap in V x V register blocks first.
         var source = w, tapOffsets = filterTaps.map { $0 * g.tapStride }, kStride = g.kStride
         var copy: UnsafeMutablePointer<T>? = nil
-        defer { copy?.deallocate() }
+        defer { if let copy { AlignedMemory.free(copy) } }
         if g.nStride != 1 {
-            let p = UnsafeMutableRawPointer.allocate(byteCount: 9 * cin * cout * MemoryLayout<T>.stride, alignment: 64)
-                .bindMemory(to: T.self, capacity: 9 * cin * cout)
+            let p = AlignedMemory.allocate(T.self, count: 9 * cin * cout)
             copy = p
             let sendable = UnsafeSendable((p, w))
             let taps = filterTaps, tapStride = g.tapStride, nStride = g.nStride
@@ -152,9 +150,8 @@ extension FastWinograd {
 
         let perWorker = workerCount
         let workers = max(1, threads)
-        let scratch = UnsafeMutableRawPointer.allocate(byteCount: perWorker * workers * MemoryLayout<T>.stride, alignment: 64)
-            .bindMemory(to: T.self, capacity: perWorker * workers)
-        defer { scratch.deallocate() }
+        let scratch = AlignedMemory.allocate(T.self, count: perWorker * workers)
+        defer { AlignedMemory.free(scratch) }
         let shared = UnsafeSendable((x, UnsafePointer(u), y, scratch))
         try FastParallel.run(units: units, threads: threads, control: control, checkpoints: true) { unit, worker in
             let s = shared.value
