@@ -28,25 +28,31 @@ enum BenchCheck {
     /// Compares the engine's result against the reference kernel on every element.
     static func full(plan: ConvPlan, x: Tensor, w: Tensor, got: Tensor, terms: Int) throws -> BenchCheckResult {
         let want = try Engine.runReference(plan, input: x, filters: w)
-        let absX = Tensor(shape: x.shape, values: x.doubles.map { abs($0) }, dtype: .float64)
-        let absW = Tensor(shape: w.shape, values: w.doubles.map { abs($0) }, dtype: .float64)
-        let magnitude = try Engine.runReference(plan, input: absX, filters: absW).doubles
-        let g = got.doubles, r = want.doubles
+        // Read in place, not copied: the case's own tensors may be most of the memory.
+        let magnitude = try Engine.runReference(plan, input: x.mapped(to: .float64) { abs($0) },
+                                                filters: w.mapped(to: .float64) { abs($0) })
         let u = unitRoundoff(got.dtype)
         var worst = 0.0, bad = [String](), badCount = 0
-        for i in 0..<g.count {
-            let bound = 2 * Double(terms + 1) * u * magnitude[i] + Double.leastNormalMagnitude
-            let diff = abs(g[i] - r[i])
-            let ratio = diff.isNaN ? .infinity : diff / bound
-            worst = max(worst, ratio)
-            if ratio > 1 {
-                badCount += 1
-                if bad.count < 3 { bad.append("flat \(i): got \(g[i]), reference \(r[i])") }
+        let count = got.count
+        got.withDoubles { g in
+            want.withDoubles { r in
+                magnitude.withDoubles { m in
+                    for i in 0..<count {
+                        let bound = 2 * Double(terms + 1) * u * m[i] + Double.leastNormalMagnitude
+                        let diff = abs(g[i] - r[i])
+                        let ratio = diff.isNaN ? .infinity : diff / bound
+                        worst = max(worst, ratio)
+                        if ratio > 1 {
+                            badCount += 1
+                            if bad.count < 3 { bad.append("flat \(i): got \(g[i]), reference \(r[i])") }
+                        }
+                    }
+                }
             }
         }
-        let message = badCount == 0 ? "all \(g.count) elements within bound"
-            : "\(badCount) of \(g.count) elements differ: " + bad.joined(separator: "; ")
-        return BenchCheckResult(method: "full", passed: badCount == 0, checkedElements: g.count, worstRatio: worst, message: message)
+        let message = badCount == 0 ? "all \(count) elements within bound"
+            : "\(badCount) of \(count) elements differ: " + bad.joined(separator: "; ")
+        return BenchCheckResult(method: "full", passed: badCount == 0, checkedElements: count, worstRatio: worst, message: message)
     }
 
     /// Recomputes `samples` random output elements of a channels-last transposed conv in Double.

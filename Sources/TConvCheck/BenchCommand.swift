@@ -107,13 +107,14 @@ public enum BenchCommand {
             write("suite \(path): \(cases.count) cases, \(options.dtype), \(threads) thread\(threads == 1 ? "" : "s")")
             write(BenchReport.header)
         }
-        var failures = 0
+        var failures = 0, casePeak = 0
         for c in cases {
             let result = BenchRunner.run(c, options: options, threads: threads)
             if !result.check.passed { failures += 1 }
+            casePeak = max(casePeak, result.peakRSSBytes)
             write(options.json ? result.json.description : result.line)
         }
-        let peak = BenchMemory.processPeakBytes()
+        let peak = max(BenchMemory.processPeakBytes(), casePeak)
         if !options.json {
             write("process peak memory: \(BenchReport.mebibytes(peak)) MiB; \(failures == 0 ? "all checks passed" : "\(failures) check(s) FAILED")")
         }

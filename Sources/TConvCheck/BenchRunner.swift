@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TConvEngine
 
 /// The measurements of one case.
@@ -74,7 +75,8 @@ enum BenchRunner {
                                  minSeconds: 0, maxSeconds: 0, medianCPUSeconds: 0, flops: c.flops, peakRSSBytes: 0, tensorBytes: 0,
                                  check: BenchCheckResult(method: "none", passed: false, checkedElements: 0, worstRatio: 0, message: ""),
                                  error: nil)
-        BenchMemory.resetPeak()
+        let memory = BenchMemory.Sampler()
+        defer { _ = memory.stop() }
         guard let op = TFOp(tfName: c.op) else { report.error = "unknown op \(c.op)"; return report }
         var rng = SplitMix64(seed: 0x7C0_4E5 &+ UInt64(truncatingIfNeeded: c.name.hashValueStable))
         let xCount = c.inputShape.reduce(1, *), wCount = c.filterShape.reduce(1, *)
@@ -114,6 +116,7 @@ enum BenchRunner {
         let threshold = options.maxForeign.map { $0 + Double(max(0, cores - threads)) }
         do {
             for _ in 0..<(c.isLatency ? 200 : 2) { _ = try call() }
+            report.peakRSSBytes = memory.stop()
             let minRuns = c.isLatency ? 2000 : 5, maxRuns = c.isLatency ? 2_000_000 : 10_000
             for attempt in 1...(threshold == nil ? 1 : options.attempts) {
                 if let threshold { BenchLoad.waitQuiet(threshold: threshold, timeout: 10) }
@@ -148,7 +151,7 @@ enum BenchRunner {
         times.sort()
         report.minSeconds = times.first ?? 0
         report.maxSeconds = times.last ?? 0
-        report.peakRSSBytes = BenchMemory.peakBytes()
+        report.peakRSSBytes = max(report.peakRSSBytes, BenchMemory.residentBytes())
         return report
     }
 
@@ -159,15 +162,16 @@ enum BenchRunner {
     }
 
     static func tensor(shape: [Int], count: Int, dtype: DType, rng: inout SplitMix64) -> Tensor {
+        // Written in place: an array copied into the tensor would double a large filter's memory.
         switch dtype {
         case .float32:
-            var a = [Float](repeating: 0, count: count)
-            for i in 0..<count { a[i] = Float(rng.signedUnit()) }
-            return Tensor(shape: shape, float32: a)
+            return Tensor(shape: shape, storage: .float32(.make(count: count) { a in
+                for i in 0..<count { a[i] = Float(rng.signedUnit()) }
+            }))
         case .float64:
-            var a = [Double](repeating: 0, count: count)
-            for i in 0..<count { a[i] = rng.signedUnit() }
-            return Tensor(shape: shape, float64: a)
+            return Tensor(shape: shape, storage: .float64(.make(count: count) { a in
+                for i in 0..<count { a[i] = rng.signedUnit() }
+            }))
         }
     }
 }
@@ -190,19 +194,15 @@ enum BenchClock {
     }
 }
 
-/// Resident-memory high-water mark of this process, from /proc (Linux); 0 elsewhere.
+/// Resident memory of this process, from /proc (Linux); 0 elsewhere.
+///
+/// A case's peak is sampled, not read from the kernel's high-water mark: `VmHWM` can only be reset,
+/// and resetting it (`/proc/self/clear_refs`) also resets what `getrusage` and `time` report for the
+/// whole process, which then showed the last case's peak as the suite's. A thread reads the resident
+/// size every millisecond while the case's tensors are made, checked and warmed up (the timed calls
+/// repeat the warm-up calls' allocations, and sampling them would take CPU from the timed threads);
+/// the resident size after the timed calls is counted too.
 enum BenchMemory {
-    /// Resets the high-water mark (`VmHWM`) to the current resident size.
-    static func resetPeak() {
-        if let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") {
-            handle.write("5".data(using: .utf8) ?? Data())
-            try? handle.close()
-        }
-    }
-
-    /// `VmHWM` in bytes: the peak since the last reset.
-    static func peakBytes() -> Int { statusField("VmHWM:") }
-
     /// The process's peak over its whole life (`getrusage`).
     static func processPeakBytes() -> Int {
         var usage = rusage()
@@ -210,12 +210,56 @@ enum BenchMemory {
         return Int(usage.ru_maxrss) * 1024
     }
 
-    private static func statusField(_ key: String) -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in text.split(separator: "\n") where line.hasPrefix(key) {
-            let digits = line.dropFirst(key.count).filter { $0.isNumber }
-            return (Int(String(digits)) ?? 0) * 1024
-        }
-        return 0
+    /// Resident bytes now (`/proc/self/statm`), or 0.
+    static func residentBytes() -> Int {
+        let fd = open("/proc/self/statm", O_RDONLY)
+        guard fd >= 0 else { return 0 }
+        defer { close(fd) }
+        return residentBytes(statm: fd)
     }
+
+    /// Resident bytes read from an open `/proc/self/statm`.
+    static func residentBytes(statm fd: Int32) -> Int {
+        var buffer = [UInt8](repeating: 0, count: 128)
+        let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 127, 0) }
+        guard n > 0 else { return 0 }
+        // "size resident shared ...", in pages.
+        let fields = buffer[0..<n].split(separator: UInt8(ascii: " "))
+        guard fields.count > 1, let pages = Int(String(decoding: fields[1], as: UTF8.self)) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// Samples the resident size every millisecond until `stop`.
+    final class Sampler: @unchecked Sendable {
+        private let peak = Atomic<Int>(0)
+        private let running = Atomic<Bool>(true)
+        private let finished = DispatchSemaphore(value: 0)
+        private var result: Int?
+
+        init() {
+            peak.store(BenchMemory.residentBytes(), ordering: .relaxed)
+            Thread.detachNewThread { [self] in
+                let fd = open("/proc/self/statm", O_RDONLY)
+                if fd >= 0 {
+                    while running.load(ordering: .relaxed) {
+                        peak.max(BenchMemory.residentBytes(statm: fd), ordering: .relaxed)
+                        usleep(1000)
+                    }
+                    close(fd)
+                }
+                finished.signal()
+            }
+        }
+
+        /// Stops sampling (the first call); the largest resident size seen.
+        func stop() -> Int {
+            if let result { return result }
+            running.store(false, ordering: .relaxed)
+            finished.wait()
+            let value = max(peak.load(ordering: .relaxed), BenchMemory.residentBytes())
+            result = value
+            return value
+        }
+    }
+
 }
