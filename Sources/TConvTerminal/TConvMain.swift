@@ -84,12 +84,14 @@ public enum TConvMain {
         case .lines:
             return PlainRepl(options: options).runLines()
         case .readline:
-            return PlainRepl(options: options).runReadline()
+            let repl = PlainRepl(options: options)
+            return withExtendedLifetime(repl) { repl.runReadline() }
         case .curses:
             let depth = ColorEnvironment.current(choice: options.color, curses: true).depth
             if let status = CursesRepl(options: options, depth: depth).run(term: term ?? "") { return status }
             StandardError.write("tconv: terminal '\(term ?? "")' unknown to terminfo; using the plain prompt\n")
-            return PlainRepl(options: options).runReadline()
+            let repl = PlainRepl(options: options)
+            return withExtendedLifetime(repl) { repl.runReadline() }
         }
     }
 }
