@@ -6,8 +6,8 @@ import Synchronization
 /// The elements of a tensor: one immutable block of memory, written once when it is made.
 ///
 /// Why not a Swift array: the engine needs to choose the memory a result goes into.
-/// - Blocks are 64-byte aligned (a cache line), and blocks of `BlockPool.keptFrom` bytes and up are
-///   2 MiB aligned and backed by transparent huge pages where the system allows that on request.
+/// - Blocks are 64-byte aligned (a cache line), and blocks of `BlockPool.keptFrom` bytes (8 MiB) and
+///   up are 2 MiB aligned and backed by transparent huge pages where the system allows that on request.
 /// - The last large block freed is kept (`BlockPool`) and handed to the next request of exactly its
 ///   size. A float64 FCN upsampling writes a 44 MiB result. glibc maps a fresh block above 32 MiB
 ///   for every call and unmaps it on free, so each call also paid for the kernel clearing 44 MiB of
@@ -91,12 +91,11 @@ extension TensorBuffer: Equatable {
 /// does and as a user stepping through a lesson does, then writes into memory already mapped.
 final class BlockPool: Sendable {
     /// The pool tensor buffers use.
-    static let shared = BlockPool(keptFrom: 32 << 20)
+    static let shared = BlockPool(keptFrom: 8 << 20)
 
-    /// Blocks from this size on are mappings of their own, and kept when freed. glibc maps blocks
-    /// this large itself (32 MiB is the most its adaptive threshold reaches) and unmaps them on
-    /// free; smaller ones come from its heap, whose freed memory later tensors reuse (taking them
-    /// out of it made the benchmark suite's float64 peak 10-20 MiB higher).
+    /// Blocks from this size on are mappings of their own, and kept when freed (`shared`: 8 MiB,
+    /// as large as the float64 conv3d results; at 4 MiB the benchmark suite's peak was 10-20 MiB
+    /// higher, as smaller tensors no longer reused the memory glibc's heap had freed).
     let keptFrom: Int
     static let hugePage = 2 << 20
 
