@@ -212,10 +212,11 @@ private let allKernels: [FastPlan.Kernel?] = [nil] + FastPlan.DotTile.allCases.m
 @Test func foldingIsChosenWhereItFillsLanes() {
     // FCN's 8x upsampler (21 classes, K = 16, stride 8, 64 -> 512) folds; the same at 8 -> 64 leaves
     // 8 of 64 columns at the ends and does not; K not a multiple of the stride, a dilation, or
-    // channels that already fill the tiles do not either.
-    func problem(_ k: Int, _ s: Int, _ d: Int, _ c: Int, input: Int = 8) -> ConvProblem {
+    // channels that already fill the tiles do not either, except a pixel shuffle (K == s) whose
+    // outputs each sum at most 128 products.
+    func problem(_ k: Int, _ s: Int, _ d: Int, _ c: Int, input: Int = 8, cin: Int = 21) -> ConvProblem {
         ConvProblem(rank: 2, batch: 1, image: [input * s, input * s], feature: [input, input], kernel: [k, k], strides: [s, s],
-                    dilations: [d, d], padBefore: [4, 4], padAfter: [4, 4], imageChannels: c, featureChannels: 21)
+                    dilations: [d, d], padBefore: [4, 4], padAfter: [4, 4], imageChannels: c, featureChannels: cin)
     }
     let fcn = problem(16, 8, 1, 21, input: 64)
     #expect(FastGeometry.foldedBlocks(fcn.asThreeD, axis: 2) == 1..<64)
@@ -224,7 +225,14 @@ private let allKernels: [FastPlan.Kernel?] = [nil] + FastPlan.DotTile.allCases.m
     #expect(!FastKernels.foldPays(problem(16, 8, 1, 21), vectorWidth: 16))
     #expect(FastGeometry.foldedBlocks(problem(5, 2, 1, 21).asThreeD, axis: 2) == nil)
     #expect(FastGeometry.foldedBlocks(problem(4, 2, 2, 21).asThreeD, axis: 2) == nil)
-    #expect(!FastKernels.foldPays(problem(2, 2, 1, 128), vectorWidth: 16))
+    // 128 channels fill 6x4V tiles folded or not: a shuffle with 21 or 128 products per output
+    // folds, with 129 or 256 it does not, and K = 2s (overlapping taps) does not.
+    #expect(FastKernels.foldPays(problem(2, 2, 1, 128), vectorWidth: 16))
+    #expect(FastKernels.foldPays(problem(2, 2, 1, 128, cin: 128), vectorWidth: 8))
+    #expect(!FastKernels.foldPays(problem(2, 2, 1, 128, cin: 129), vectorWidth: 8))
+    #expect(!FastKernels.foldPays(problem(2, 2, 1, 128, cin: 256), vectorWidth: 16))
+    #expect(FastGeometry.foldedBlocks(problem(4, 2, 1, 128).asThreeD, axis: 2) != nil)
+    #expect(!FastKernels.foldPays(problem(4, 2, 1, 128), vectorWidth: 16))
 }
 
 @Test func outputChannelCountsAroundTileWidths() throws {

@@ -176,13 +176,24 @@ enum FastKernels {
     /// fill the register tiles better than C_out do (FCN's 21 classes: 168 in 6x4V tiles at 7/8 of
     /// their lanes, instead of 21 in the slower 12x(V + V/2) tile), and the columns left to the
     /// ordinary phases at the ends are at most 1/16 of the row (each is a phase of its own: on
-    /// FCN's upsampler with a 64-wide output, 8 of them cost more than folding saved).
+    /// FCN's upsampler with a 64-wide output, 8 of them cost more than folding saved). Also, for
+    /// K == s (no overlap: a pixel shuffle), when the tiles are filled equally well and each output
+    /// sums few products (taps per phase x C_in at most 128): the output is then written about as
+    /// fast as it is computed, and folded it is written in whole runs of s * C_out channels instead
+    /// of C_out-channel pieces s pixels apart (float64 conv3d k2s2, 64 products per output: +10 %
+    /// at 1 and 2 threads; U-Net's 256 products per output gained nothing; float64 fcn_up2, K = 2s
+    /// with 84 products, lost 20 %).
     static func foldPays(_ problem: ConvProblem, vectorWidth v: Int) -> Bool {
         let p = problem.asThreeD, cout = p.imageChannels
         guard let blocks = FastGeometry.foldedBlocks(p, axis: 2),
               16 * (p.image[2] - blocks.count * p.strides[2]) <= p.image[2] else { return false }
-        return FastPlan.tileChoice(cout: cout * p.strides[2], vectorWidth: v).score
-            > FastPlan.tileChoice(cout: cout, vectorWidth: v).score + 0.02
+        let folded = FastPlan.tileChoice(cout: cout * p.strides[2], vectorWidth: v).score
+        let plain = FastPlan.tileChoice(cout: cout, vectorWidth: v).score
+        var tapsPerPhase = 1
+        for a in 0..<3 { tapsPerPhase *= (p.kernel[a] + p.strides[a] - 1) / p.strides[a] }
+        let shortSums = tapsPerPhase * (p.featureChannels / max(1, p.groups)) <= 128
+        let shuffle = p.strides[2] > 1 && p.kernel[2] == p.strides[2]
+        return folded > plain + 0.02 || (shuffle && shortSums && folded >= plain - 1e-9)
     }
 
     /// `plan` itself when its packed weights fit `packBudget` bytes; else the same kernel over
