@@ -155,17 +155,7 @@ public struct Tensor: Sendable, Equatable {
 
     /// The same values in another element type (float64 -> float32 rounds to nearest).
     public func converted(to dtype: DType) -> Tensor {
-        if dtype == self.dtype { return self }
-        switch storage {
-        case .float32(let a):
-            return Tensor(shape: shape, storage: .float64(.make(count: a.count) { out in
-                for i in 0..<a.count { out[i] = Double(a.base[i]) }
-            }), layout: layout)
-        case .float64(let a):
-            return Tensor(shape: shape, storage: .float32(.make(count: a.count) { out in
-                for i in 0..<a.count { out[i] = Float(a.base[i]) }
-            }), layout: layout)
-        }
+        dtype == self.dtype ? self : mapped(to: dtype) { $0 }
     }
 
     /// The same elements under a new shape of equal element count, or `nil` when the counts differ.
