@@ -19,6 +19,8 @@ public enum BenchCommand {
         GFLOP/s is the suite's flops (2 x a direct convolution's multiply-adds) over the median time.
         Stride-1 and dilated 3x3 layers run as Winograd F(2x2, 3x3), which multiplies 2.25x less, so
         their figure can exceed the machine's FMA peak.
+        Peak memory: the resident size, sampled every millisecond while a case's tensors are made, checked
+        and warmed up, and after its timed runs; the last line gives the whole process's peak.
         """
 
     public struct Options: Sendable {
