@@ -111,10 +111,7 @@ final class BlockPool: Sendable {
 
     func allocate(bytes: Int) -> UnsafeMutableRawPointer {
         let size = max(bytes, 1)
-        let held = kept.withLock { held -> Block in
-            defer { held = Block() }
-            return held
-        }
+        let held = exchangeKept(Block())
         if held.bytes == size, let block = UnsafeMutableRawPointer(bitPattern: held.address) { return block }
         Self.unmap(held)
         if size >= keptFrom { return Self.map(bytes: size) }
@@ -124,19 +121,20 @@ final class BlockPool: Sendable {
     func release(_ block: UnsafeMutableRawPointer, bytes: Int) {
         let size = max(bytes, 1)
         guard size >= keptFrom else { return AlignedMemory.free(block) }
-        let previous = kept.withLock { held -> Block in
-            defer { held = Block(address: Int(bitPattern: block), bytes: size) }
-            return held
-        }
-        Self.unmap(previous)
+        Self.unmap(exchangeKept(Block(address: Int(bitPattern: block), bytes: size)))
     }
 
     /// Unmaps the kept block, if any.
     func drain() {
-        Self.unmap(kept.withLock { held -> Block in
-            defer { held = Block() }
+        Self.unmap(exchangeKept(Block()))
+    }
+
+    /// Puts `block` in the pool and returns what it held.
+    private func exchangeKept(_ block: Block) -> Block {
+        kept.withLock { held -> Block in
+            defer { held = block }
             return held
-        })
+        }
     }
 
     /// Size of the kept block in bytes (0 when none); for tests.

@@ -190,7 +190,7 @@ enum FastKernels {
         let folded = FastPlan.tileChoice(cout: cout * p.strides[2], vectorWidth: v).score
         let plain = FastPlan.tileChoice(cout: cout, vectorWidth: v).score
         var tapsPerPhase = 1
-        for a in 0..<3 { tapsPerPhase *= (p.kernel[a] + p.strides[a] - 1) / p.strides[a] }
+        for a in 0..<3 { tapsPerPhase *= ceilDiv(p.kernel[a], p.strides[a]) }
         let shortSums = tapsPerPhase * (p.featureChannels / max(1, p.groups)) <= 128
         let shuffle = p.strides[2] > 1 && p.kernel[2] == p.strides[2]
         return folded > plain + 0.02 || (shuffle && shortSums && folded >= plain - 1e-9)

@@ -257,8 +257,8 @@ enum FastSmallKernel {
                 if let base = raw.baseAddress { dispatch(base) }
             }
         } else {
-            let base = UnsafeMutableRawPointer.allocate(byteCount: scratchBytes, alignment: 64)
-            defer { base.deallocate() }
+            let base = AlignedMemory.allocate(bytes: scratchBytes)
+            defer { AlignedMemory.free(base) }
             dispatch(base)
         }
     }
