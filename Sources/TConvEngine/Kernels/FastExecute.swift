@@ -199,6 +199,7 @@ struct FastExecutor<T: FastScalar> {
         let spill = (scratch + layout.spill).bindMemory(to: T.self, capacity: tiles * mr * nr + 64)
         // The current tile's input offset per pixel (elements), while its table is written.
         let pixelIn = (scratch + layout.pixelIn).bindMemory(to: Int.self, capacity: mr)
+        let prefetchLines = (scratch + layout.prefetchLines).bindMemory(to: UnsafeRawPointer.self, capacity: FastPlan.prefetchLineCapacity(mr: mr, nr: nr))
 
         // Strides (elements) of the channels-last input and output.
         let inS2 = g.inChannels, inS1 = g.inSize.2 * inS2, inS0 = g.inSize.1 * inS1, inN = g.inSize.0 * inS0
@@ -394,12 +395,19 @@ struct FastExecutor<T: FastScalar> {
                         // this tile computes (paired runs: fcn_up8 +14 %, conv3d +4-6 %, unet +2-4 %,
                         // float64 +2-18 %). A smaller output is still in cache and only pays for the
                         // prefetch instructions (fcn_up2, 344 KiB: -3 %).
+                        // The kernel itself issues them, one every two input channels: all of a tile's
+                        // lines at once (24 for float64 conv3d k2s2) filled the core's miss buffers, and
+                        // the prefetch loop then waited for lines to arrive, 8 % of the call; spread out,
+                        // float64 conv3d k2s2 runs 9 % faster, k3s2 4 % (1 thread, 10 alternating runs).
                         let firstPass = prefetching && direct && t0 == 0 && c0 == 0
-                        if firstPass { prefetchOutput(tile: 0, tiles: tiles, mr: mr, outOffsets: outOffsets, y: y + start, count: writeCount) }
+                        if firstPass {
+                            let first = outputLines(tile: 0, tiles: tiles, mr: mr, outOffsets: outOffsets, y: y + start,
+                                                    count: writeCount, into: prefetchLines)
+                            for k in 0..<first { prefetchForWriting(prefetchLines[k]) }
+                        }
                         for tile in 0..<tiles {
-                            if firstPass {
-                                prefetchOutput(tile: tile + 1, tiles: tiles, mr: mr, outOffsets: outOffsets, y: y + start, count: writeCount)
-                            }
+                            let lineCount = firstPass ? outputLines(tile: tile + 1, tiles: tiles, mr: mr, outOffsets: outOffsets,
+                                                                    y: y + start, count: writeCount, into: prefetchLines) : 0
                             // This chunk's taps of the tile: its active taps [kLo, kHi) below tEnd.
                             let list = tileTaps + tile * taps, count = tileCounts[tile], kLo = cursors[tile]
                             var kHi = kLo
@@ -414,28 +422,14 @@ struct FastExecutor<T: FastScalar> {
                             let rowTable = UnsafePointer(rows + (tile * taps + kLo) * mr)
                             let weights = UnsafePointer(tileWeights + tile * taps + kLo)
                             let wChunk = panel + c0 * ldw, tapCount = kHi - kLo, accumulate = kLo > 0 || c0 > 0
-                            switch shape {
-                            case .m6n4:
-                                FastMicroKernels.tile6x4(taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: weights,
-                                                         ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst, last: last)
-                            case .m6n3:
-                                FastMicroKernels.tile6x3(taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: weights,
-                                                         ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst, last: last)
-                            case .m8n3:
-                                FastMicroKernels.tile8x3(taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: weights,
-                                                         ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst, last: last)
-                            case .m12n2:
-                                FastMicroKernels.tile12x2(taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: weights,
-                                                          ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst, last: last)
-                            case .m12n1h:
-                                FastMicroKernels.tile12x1h(taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: weights,
-                                                           ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst, last: last)
-                            case .m12n1:
-                                FastMicroKernels.tile12x1(taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: weights,
-                                                          ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst)
-                            case .m12nh:
-                                FastMicroKernels.tile12xh(taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: weights,
-                                                          ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst)
+                            if lineCount > 0 {
+                                FastMicroKernels.tile(shape, taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: weights,
+                                                      ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst, last: last,
+                                                      prefetch: prefetchLines, prefetchCount: lineCount, PrefetchNextTile.self)
+                            } else {
+                                FastMicroKernels.tile(shape, taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: weights,
+                                                      ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst, last: last,
+                                                      prefetch: prefetchLines, prefetchCount: 0, NoOutputPrefetch.self)
                             }
                         }
                         c0 += channelCount
@@ -471,22 +465,25 @@ struct FastExecutor<T: FastScalar> {
         }
     }
 
-    /// Prefetches, for writing, the lines of `count` channels from `y` at each pixel of `tile` (if
-    /// it is one of the unit's tiles).
+    /// Writes the addresses of the cache lines holding `count` channels from `y` at each pixel of
+    /// `tile` to `lines` (none past the unit's last tile), and returns how many.
     @inline(__always)
-    private func prefetchOutput(tile: Int, tiles: Int, mr: Int, outOffsets: UnsafePointer<Int>, y: UnsafeMutablePointer<T>,
-                                count: Int) {
-        guard tile < tiles else { return }
+    private func outputLines(tile: Int, tiles: Int, mr: Int, outOffsets: UnsafePointer<Int>, y: UnsafeMutablePointer<T>,
+                             count: Int, into lines: UnsafeMutablePointer<UnsafeRawPointer>) -> Int {
+        guard tile < tiles else { return 0 }
         let offsets = outOffsets + tile * mr, bytes = count * MemoryLayout<T>.stride
+        var n = 0
         for p in 0..<mr where offsets[p] >= 0 {
             let from = UnsafeRawPointer(y + offsets[p])
-            let first = Int(bitPattern: from) & ~63, end = Int(bitPattern: from) + bytes
-            var line = first
+            var line = Int(bitPattern: from) & ~63
+            let end = Int(bitPattern: from) + bytes
             while line < end {
-                prefetchForWriting(UnsafeRawPointer(bitPattern: line)!)
+                lines[n] = UnsafeRawPointer(bitPattern: line)!
+                n += 1
                 line += 64
             }
         }
+        return n
     }
 
     /// After a block: copies spilled tiles' channels [from, from + count) to the output channels

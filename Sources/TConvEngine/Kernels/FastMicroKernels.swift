@@ -16,6 +16,10 @@
 ///   rows   [taps][MR] pointers: the channels-last input row (C_in/G contiguous values) that pixel
 ///          p of the tile reads at tap t, or a buffer of zeros when that tap falls in the padding.
 ///   w      the packed weight panel, see each kernel.
+///   prefetch, prefetchCount  with `P` = `PrefetchNextTile`: cache lines the caller writes next (the
+///          next tile's output), requested for writing one every two input channels of the
+///          reduction, so the requests go out while the tile computes (the last one repeats when
+///          there are more steps than lines; count >= 1). Ignored with `NoOutputPrefetch`.
 /// Summation order for an output element: taps in phase order, then input channels ascending (the
 /// dot kernel: per lane, then a fixed tree). It does not depend on tiling or on the thread count,
 /// which is what makes results bit-identical for any number of threads.
@@ -138,13 +142,65 @@ func vsplat<T: FastScalar>(_ p: UnsafePointer<T>) -> T.Vector {
     T.Vector(repeating: p.pointee)
 }
 
+/// Whether a tile kernel prefetches output lines during its reduction: a type parameter, so that
+/// each kernel is compiled once with the prefetches and once without any trace of them.
+protocol OutputPrefetch {
+    static var enabled: Bool { get }
+}
+
+/// The kernel requests its `prefetch` lines while it computes (a first pass over an output larger
+/// than L2, whose lines are mostly not in cache yet).
+enum PrefetchNextTile: OutputPrefetch {
+    static var enabled: Bool { true }
+}
+
+/// No prefetches (outputs in cache, partial sums, the spill rows, Winograd's products).
+enum NoOutputPrefetch: OutputPrefetch {
+    static var enabled: Bool { false }
+}
+
 enum FastMicroKernels {
+    /// Runs the register tile `shape` (arguments as for each kernel; `last` is not used by the
+    /// one-column tiles).
+    @inline(__always)
+    static func tile<T: FastScalar, P: OutputPrefetch>(_ shape: FastPlan.Tile, taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
+                                                      w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
+                                                      accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
+                                                      prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _ mode: P.Type) {
+        switch shape {
+        case .m6n4:
+            tile6x4(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
+                    dst: dst, last: last, prefetch: prefetch, prefetchCount: prefetchCount, mode)
+        case .m6n3:
+            tile6x3(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
+                    dst: dst, last: last, prefetch: prefetch, prefetchCount: prefetchCount, mode)
+        case .m8n3:
+            tile8x3(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
+                    dst: dst, last: last, prefetch: prefetch, prefetchCount: prefetchCount, mode)
+        case .m12n2:
+            tile12x2(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
+                     dst: dst, last: last, prefetch: prefetch, prefetchCount: prefetchCount, mode)
+        case .m12n1h:
+            tile12x1h(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
+                      dst: dst, last: last, prefetch: prefetch, prefetchCount: prefetchCount, mode)
+        case .m12n1:
+            tile12x1(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
+                     dst: dst, prefetch: prefetch, prefetchCount: prefetchCount, mode)
+        case .m12nh:
+            tile12xh(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
+                     dst: dst, prefetch: prefetch, prefetchCount: prefetchCount, mode)
+        }
+    }
+
     /// 6 pixels x 4V output channels: 24 accumulators. w: panel [taps][cin][4V].
     /// `last`: channel offset of the last column (V wide), normally the end of the one before it.
     @inline(never)
-    static func tile6x4<T: FastScalar>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
+    static func tile6x4<T: FastScalar, P: OutputPrefetch>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
                                     w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
-                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int) {
+                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
+                                    prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
+        let pfLast = prefetchCount - 1
+        var pfStep = 0
         let v = T.Vector.scalarCount
         var c00 = T.Vector(), c01 = T.Vector(), c02 = T.Vector(), c03 = T.Vector()
         var c10 = T.Vector(), c11 = T.Vector(), c12 = T.Vector(), c13 = T.Vector()
@@ -167,15 +223,21 @@ enum FastMicroKernels {
             let r4 = rp[4] + cinOffset, r5 = rp[5] + cinOffset
             rp += 6
             var a = T.Vector()
-            for c in 0..<cin {
-                let b0: T.Vector = vload(wp); let b1: T.Vector = vload(wp + v); let b2: T.Vector = vload(wp + 2 * v); let b3: T.Vector = vload(wp + last)
-                wp += ldw
-                a = T.Vector(repeating: r0[c]); c00.addProduct(a, b0); c01.addProduct(a, b1); c02.addProduct(a, b2); c03.addProduct(a, b3)
-                a = T.Vector(repeating: r1[c]); c10.addProduct(a, b0); c11.addProduct(a, b1); c12.addProduct(a, b2); c13.addProduct(a, b3)
-                a = T.Vector(repeating: r2[c]); c20.addProduct(a, b0); c21.addProduct(a, b1); c22.addProduct(a, b2); c23.addProduct(a, b3)
-                a = T.Vector(repeating: r3[c]); c30.addProduct(a, b0); c31.addProduct(a, b1); c32.addProduct(a, b2); c33.addProduct(a, b3)
-                a = T.Vector(repeating: r4[c]); c40.addProduct(a, b0); c41.addProduct(a, b1); c42.addProduct(a, b2); c43.addProduct(a, b3)
-                a = T.Vector(repeating: r5[c]); c50.addProduct(a, b0); c51.addProduct(a, b1); c52.addProduct(a, b2); c53.addProduct(a, b3)
+            var c0 = 0
+            while c0 < cin {
+                if P.enabled { prefetchForWriting(prefetch[pfStep < pfLast ? pfStep : pfLast]); pfStep &+= 1 }
+                let cEnd = min(c0 + 2, cin)
+                for c in c0..<cEnd {
+                    let b0: T.Vector = vload(wp); let b1: T.Vector = vload(wp + v); let b2: T.Vector = vload(wp + 2 * v); let b3: T.Vector = vload(wp + last)
+                    wp += ldw
+                    a = T.Vector(repeating: r0[c]); c00.addProduct(a, b0); c01.addProduct(a, b1); c02.addProduct(a, b2); c03.addProduct(a, b3)
+                    a = T.Vector(repeating: r1[c]); c10.addProduct(a, b0); c11.addProduct(a, b1); c12.addProduct(a, b2); c13.addProduct(a, b3)
+                    a = T.Vector(repeating: r2[c]); c20.addProduct(a, b0); c21.addProduct(a, b1); c22.addProduct(a, b2); c23.addProduct(a, b3)
+                    a = T.Vector(repeating: r3[c]); c30.addProduct(a, b0); c31.addProduct(a, b1); c32.addProduct(a, b2); c33.addProduct(a, b3)
+                    a = T.Vector(repeating: r4[c]); c40.addProduct(a, b0); c41.addProduct(a, b1); c42.addProduct(a, b2); c43.addProduct(a, b3)
+                    a = T.Vector(repeating: r5[c]); c50.addProduct(a, b0); c51.addProduct(a, b1); c52.addProduct(a, b2); c53.addProduct(a, b3)
+                }
+                c0 = cEnd
             }
         }
         var d = dst[0]; vstore(c00, d); vstore(c01, d + v); vstore(c02, d + 2 * v); vstore(c03, d + last)
@@ -189,9 +251,12 @@ enum FastMicroKernels {
     /// 8 pixels x 3V output channels: 24 accumulators. w: panel [taps][cin][3V].
     /// `last`: channel offset of the last column (V wide), normally the end of the one before it.
     @inline(never)
-    static func tile8x3<T: FastScalar>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
+    static func tile8x3<T: FastScalar, P: OutputPrefetch>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
                                     w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
-                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int) {
+                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
+                                   prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
+        let pfLast = prefetchCount - 1
+        var pfStep = 0
         let v = T.Vector.scalarCount
         var c00 = T.Vector(), c01 = T.Vector(), c02 = T.Vector()
         var c10 = T.Vector(), c11 = T.Vector(), c12 = T.Vector()
@@ -218,17 +283,23 @@ enum FastMicroKernels {
             let r4 = rp[4] + cinOffset, r5 = rp[5] + cinOffset, r6 = rp[6] + cinOffset, r7 = rp[7] + cinOffset
             rp += 8
             var a = T.Vector()
-            for c in 0..<cin {
-                let b0: T.Vector = vload(wp); let b1: T.Vector = vload(wp + v); let b2: T.Vector = vload(wp + last)
-                wp += ldw
-                a = T.Vector(repeating: r0[c]); c00.addProduct(a, b0); c01.addProduct(a, b1); c02.addProduct(a, b2)
-                a = T.Vector(repeating: r1[c]); c10.addProduct(a, b0); c11.addProduct(a, b1); c12.addProduct(a, b2)
-                a = T.Vector(repeating: r2[c]); c20.addProduct(a, b0); c21.addProduct(a, b1); c22.addProduct(a, b2)
-                a = T.Vector(repeating: r3[c]); c30.addProduct(a, b0); c31.addProduct(a, b1); c32.addProduct(a, b2)
-                a = T.Vector(repeating: r4[c]); c40.addProduct(a, b0); c41.addProduct(a, b1); c42.addProduct(a, b2)
-                a = T.Vector(repeating: r5[c]); c50.addProduct(a, b0); c51.addProduct(a, b1); c52.addProduct(a, b2)
-                a = T.Vector(repeating: r6[c]); c60.addProduct(a, b0); c61.addProduct(a, b1); c62.addProduct(a, b2)
-                a = T.Vector(repeating: r7[c]); c70.addProduct(a, b0); c71.addProduct(a, b1); c72.addProduct(a, b2)
+            var c0 = 0
+            while c0 < cin {
+                if P.enabled { prefetchForWriting(prefetch[pfStep < pfLast ? pfStep : pfLast]); pfStep &+= 1 }
+                let cEnd = min(c0 + 2, cin)
+                for c in c0..<cEnd {
+                    let b0: T.Vector = vload(wp); let b1: T.Vector = vload(wp + v); let b2: T.Vector = vload(wp + last)
+                    wp += ldw
+                    a = T.Vector(repeating: r0[c]); c00.addProduct(a, b0); c01.addProduct(a, b1); c02.addProduct(a, b2)
+                    a = T.Vector(repeating: r1[c]); c10.addProduct(a, b0); c11.addProduct(a, b1); c12.addProduct(a, b2)
+                    a = T.Vector(repeating: r2[c]); c20.addProduct(a, b0); c21.addProduct(a, b1); c22.addProduct(a, b2)
+                    a = T.Vector(repeating: r3[c]); c30.addProduct(a, b0); c31.addProduct(a, b1); c32.addProduct(a, b2)
+                    a = T.Vector(repeating: r4[c]); c40.addProduct(a, b0); c41.addProduct(a, b1); c42.addProduct(a, b2)
+                    a = T.Vector(repeating: r5[c]); c50.addProduct(a, b0); c51.addProduct(a, b1); c52.addProduct(a, b2)
+                    a = T.Vector(repeating: r6[c]); c60.addProduct(a, b0); c61.addProduct(a, b1); c62.addProduct(a, b2)
+                    a = T.Vector(repeating: r7[c]); c70.addProduct(a, b0); c71.addProduct(a, b1); c72.addProduct(a, b2)
+                }
+                c0 = cEnd
             }
         }
         var d = dst[0]; vstore(c00, d); vstore(c01, d + v); vstore(c02, d + last)
@@ -245,9 +316,12 @@ enum FastMicroKernels {
     /// last channel block after 6x4V blocks when 2V to 3V channels remain (168 = 64 + 64 + 40).
     /// `last`: channel offset of the last column (V wide), normally the end of the one before it.
     @inline(never)
-    static func tile6x3<T: FastScalar>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
+    static func tile6x3<T: FastScalar, P: OutputPrefetch>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
                                     w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
-                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int) {
+                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
+                                   prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
+        let pfLast = prefetchCount - 1
+        var pfStep = 0
         let v = T.Vector.scalarCount
         var c00 = T.Vector(), c01 = T.Vector(), c02 = T.Vector()
         var c10 = T.Vector(), c11 = T.Vector(), c12 = T.Vector()
@@ -270,15 +344,21 @@ enum FastMicroKernels {
             let r4 = rp[4] + cinOffset, r5 = rp[5] + cinOffset
             rp += 6
             var a = T.Vector()
-            for c in 0..<cin {
-                let b0: T.Vector = vload(wp); let b1: T.Vector = vload(wp + v); let b2: T.Vector = vload(wp + last)
-                wp += ldw
-                a = T.Vector(repeating: r0[c]); c00.addProduct(a, b0); c01.addProduct(a, b1); c02.addProduct(a, b2)
-                a = T.Vector(repeating: r1[c]); c10.addProduct(a, b0); c11.addProduct(a, b1); c12.addProduct(a, b2)
-                a = T.Vector(repeating: r2[c]); c20.addProduct(a, b0); c21.addProduct(a, b1); c22.addProduct(a, b2)
-                a = T.Vector(repeating: r3[c]); c30.addProduct(a, b0); c31.addProduct(a, b1); c32.addProduct(a, b2)
-                a = T.Vector(repeating: r4[c]); c40.addProduct(a, b0); c41.addProduct(a, b1); c42.addProduct(a, b2)
-                a = T.Vector(repeating: r5[c]); c50.addProduct(a, b0); c51.addProduct(a, b1); c52.addProduct(a, b2)
+            var c0 = 0
+            while c0 < cin {
+                if P.enabled { prefetchForWriting(prefetch[pfStep < pfLast ? pfStep : pfLast]); pfStep &+= 1 }
+                let cEnd = min(c0 + 2, cin)
+                for c in c0..<cEnd {
+                    let b0: T.Vector = vload(wp); let b1: T.Vector = vload(wp + v); let b2: T.Vector = vload(wp + last)
+                    wp += ldw
+                    a = T.Vector(repeating: r0[c]); c00.addProduct(a, b0); c01.addProduct(a, b1); c02.addProduct(a, b2)
+                    a = T.Vector(repeating: r1[c]); c10.addProduct(a, b0); c11.addProduct(a, b1); c12.addProduct(a, b2)
+                    a = T.Vector(repeating: r2[c]); c20.addProduct(a, b0); c21.addProduct(a, b1); c22.addProduct(a, b2)
+                    a = T.Vector(repeating: r3[c]); c30.addProduct(a, b0); c31.addProduct(a, b1); c32.addProduct(a, b2)
+                    a = T.Vector(repeating: r4[c]); c40.addProduct(a, b0); c41.addProduct(a, b1); c42.addProduct(a, b2)
+                    a = T.Vector(repeating: r5[c]); c50.addProduct(a, b0); c51.addProduct(a, b1); c52.addProduct(a, b2)
+                }
+                c0 = cEnd
             }
         }
         var d = dst[0]; vstore(c00, d); vstore(c01, d + v); vstore(c02, d + last)
@@ -292,9 +372,12 @@ enum FastMicroKernels {
     /// 12 pixels x 2V output channels: 24 accumulators. w: panel [taps][cin][2V].
     /// `last`: channel offset of the last column (V wide), normally the end of the one before it.
     @inline(never)
-    static func tile12x2<T: FastScalar>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
+    static func tile12x2<T: FastScalar, P: OutputPrefetch>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
                                     w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
-                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int) {
+                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
+                                    prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
+        let pfLast = prefetchCount - 1
+        var pfStep = 0
         var c00 = T.Vector(), c01 = T.Vector()
         var c10 = T.Vector(), c11 = T.Vector()
         var c20 = T.Vector(), c21 = T.Vector()
@@ -329,21 +412,27 @@ enum FastMicroKernels {
             let r8 = rp[8] + cinOffset, r9 = rp[9] + cinOffset, ra = rp[10] + cinOffset, rb = rp[11] + cinOffset
             rp += 12
             var a = T.Vector()
-            for c in 0..<cin {
-                let b0: T.Vector = vload(wp); let b1: T.Vector = vload(wp + last)
-                wp += ldw
-                a = T.Vector(repeating: r0[c]); c00.addProduct(a, b0); c01.addProduct(a, b1)
-                a = T.Vector(repeating: r1[c]); c10.addProduct(a, b0); c11.addProduct(a, b1)
-                a = T.Vector(repeating: r2[c]); c20.addProduct(a, b0); c21.addProduct(a, b1)
-                a = T.Vector(repeating: r3[c]); c30.addProduct(a, b0); c31.addProduct(a, b1)
-                a = T.Vector(repeating: r4[c]); c40.addProduct(a, b0); c41.addProduct(a, b1)
-                a = T.Vector(repeating: r5[c]); c50.addProduct(a, b0); c51.addProduct(a, b1)
-                a = T.Vector(repeating: r6[c]); c60.addProduct(a, b0); c61.addProduct(a, b1)
-                a = T.Vector(repeating: r7[c]); c70.addProduct(a, b0); c71.addProduct(a, b1)
-                a = T.Vector(repeating: r8[c]); c80.addProduct(a, b0); c81.addProduct(a, b1)
-                a = T.Vector(repeating: r9[c]); c90.addProduct(a, b0); c91.addProduct(a, b1)
-                a = T.Vector(repeating: ra[c]); ca0.addProduct(a, b0); ca1.addProduct(a, b1)
-                a = T.Vector(repeating: rb[c]); cb0.addProduct(a, b0); cb1.addProduct(a, b1)
+            var c0 = 0
+            while c0 < cin {
+                if P.enabled { prefetchForWriting(prefetch[pfStep < pfLast ? pfStep : pfLast]); pfStep &+= 1 }
+                let cEnd = min(c0 + 2, cin)
+                for c in c0..<cEnd {
+                    let b0: T.Vector = vload(wp); let b1: T.Vector = vload(wp + last)
+                    wp += ldw
+                    a = T.Vector(repeating: r0[c]); c00.addProduct(a, b0); c01.addProduct(a, b1)
+                    a = T.Vector(repeating: r1[c]); c10.addProduct(a, b0); c11.addProduct(a, b1)
+                    a = T.Vector(repeating: r2[c]); c20.addProduct(a, b0); c21.addProduct(a, b1)
+                    a = T.Vector(repeating: r3[c]); c30.addProduct(a, b0); c31.addProduct(a, b1)
+                    a = T.Vector(repeating: r4[c]); c40.addProduct(a, b0); c41.addProduct(a, b1)
+                    a = T.Vector(repeating: r5[c]); c50.addProduct(a, b0); c51.addProduct(a, b1)
+                    a = T.Vector(repeating: r6[c]); c60.addProduct(a, b0); c61.addProduct(a, b1)
+                    a = T.Vector(repeating: r7[c]); c70.addProduct(a, b0); c71.addProduct(a, b1)
+                    a = T.Vector(repeating: r8[c]); c80.addProduct(a, b0); c81.addProduct(a, b1)
+                    a = T.Vector(repeating: r9[c]); c90.addProduct(a, b0); c91.addProduct(a, b1)
+                    a = T.Vector(repeating: ra[c]); ca0.addProduct(a, b0); ca1.addProduct(a, b1)
+                    a = T.Vector(repeating: rb[c]); cb0.addProduct(a, b0); cb1.addProduct(a, b1)
+                }
+                c0 = cEnd
             }
         }
         var d = dst[0]; vstore(c00, d); vstore(c01, d + last)
@@ -363,9 +452,12 @@ enum FastMicroKernels {
     /// 12 pixels x V + V/2 output channels: 24 accumulators. w: panel [taps][cin][V + V/2].
     /// `last`: channel offset of the last column (V/2 wide), normally the end of the one before it.
     @inline(never)
-    static func tile12x1h<T: FastScalar>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
+    static func tile12x1h<T: FastScalar, P: OutputPrefetch>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
                                     w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
-                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int) {
+                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
+                                     prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
+        let pfLast = prefetchCount - 1
+        var pfStep = 0
         var c00 = T.Vector(), c01 = T.Half()
         var c10 = T.Vector(), c11 = T.Half()
         var c20 = T.Vector(), c21 = T.Half()
@@ -400,21 +492,27 @@ enum FastMicroKernels {
             let r8 = rp[8] + cinOffset, r9 = rp[9] + cinOffset, ra = rp[10] + cinOffset, rb = rp[11] + cinOffset
             rp += 12
             var s = T.zero; var a = T.Vector(); var h = T.Half()
-            for c in 0..<cin {
-                let b0: T.Vector = vload(wp); let b1: T.Half = hload(wp + last)
-                wp += ldw
-                s = r0[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c00.addProduct(a, b0); c01.addProduct(h, b1)
-                s = r1[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c10.addProduct(a, b0); c11.addProduct(h, b1)
-                s = r2[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c20.addProduct(a, b0); c21.addProduct(h, b1)
-                s = r3[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c30.addProduct(a, b0); c31.addProduct(h, b1)
-                s = r4[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c40.addProduct(a, b0); c41.addProduct(h, b1)
-                s = r5[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c50.addProduct(a, b0); c51.addProduct(h, b1)
-                s = r6[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c60.addProduct(a, b0); c61.addProduct(h, b1)
-                s = r7[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c70.addProduct(a, b0); c71.addProduct(h, b1)
-                s = r8[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c80.addProduct(a, b0); c81.addProduct(h, b1)
-                s = r9[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c90.addProduct(a, b0); c91.addProduct(h, b1)
-                s = ra[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); ca0.addProduct(a, b0); ca1.addProduct(h, b1)
-                s = rb[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); cb0.addProduct(a, b0); cb1.addProduct(h, b1)
+            var c0 = 0
+            while c0 < cin {
+                if P.enabled { prefetchForWriting(prefetch[pfStep < pfLast ? pfStep : pfLast]); pfStep &+= 1 }
+                let cEnd = min(c0 + 2, cin)
+                for c in c0..<cEnd {
+                    let b0: T.Vector = vload(wp); let b1: T.Half = hload(wp + last)
+                    wp += ldw
+                    s = r0[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c00.addProduct(a, b0); c01.addProduct(h, b1)
+                    s = r1[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c10.addProduct(a, b0); c11.addProduct(h, b1)
+                    s = r2[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c20.addProduct(a, b0); c21.addProduct(h, b1)
+                    s = r3[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c30.addProduct(a, b0); c31.addProduct(h, b1)
+                    s = r4[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c40.addProduct(a, b0); c41.addProduct(h, b1)
+                    s = r5[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c50.addProduct(a, b0); c51.addProduct(h, b1)
+                    s = r6[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c60.addProduct(a, b0); c61.addProduct(h, b1)
+                    s = r7[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c70.addProduct(a, b0); c71.addProduct(h, b1)
+                    s = r8[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c80.addProduct(a, b0); c81.addProduct(h, b1)
+                    s = r9[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); c90.addProduct(a, b0); c91.addProduct(h, b1)
+                    s = ra[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); ca0.addProduct(a, b0); ca1.addProduct(h, b1)
+                    s = rb[c]; a = T.Vector(repeating: s); h = T.Half(repeating: s); cb0.addProduct(a, b0); cb1.addProduct(h, b1)
+                }
+                c0 = cEnd
             }
         }
         var d = dst[0]; vstore(c00, d); hstore(c01, d + last)
@@ -433,9 +531,12 @@ enum FastMicroKernels {
 
     /// 12 pixels x V output channels: 12 accumulators. w: panel [taps][cin][V].
     @inline(never)
-    static func tile12x1<T: FastScalar>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
+    static func tile12x1<T: FastScalar, P: OutputPrefetch>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
                                     w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
-                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>) {
+                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>,
+                                    prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
+        let pfLast = prefetchCount - 1
+        var pfStep = 0
         var c00 = T.Vector()
         var c10 = T.Vector()
         var c20 = T.Vector()
@@ -470,21 +571,27 @@ enum FastMicroKernels {
             let r8 = rp[8] + cinOffset, r9 = rp[9] + cinOffset, ra = rp[10] + cinOffset, rb = rp[11] + cinOffset
             rp += 12
             var a = T.Vector()
-            for c in 0..<cin {
-                let b0: T.Vector = vload(wp)
-                wp += ldw
-                a = T.Vector(repeating: r0[c]); c00.addProduct(a, b0)
-                a = T.Vector(repeating: r1[c]); c10.addProduct(a, b0)
-                a = T.Vector(repeating: r2[c]); c20.addProduct(a, b0)
-                a = T.Vector(repeating: r3[c]); c30.addProduct(a, b0)
-                a = T.Vector(repeating: r4[c]); c40.addProduct(a, b0)
-                a = T.Vector(repeating: r5[c]); c50.addProduct(a, b0)
-                a = T.Vector(repeating: r6[c]); c60.addProduct(a, b0)
-                a = T.Vector(repeating: r7[c]); c70.addProduct(a, b0)
-                a = T.Vector(repeating: r8[c]); c80.addProduct(a, b0)
-                a = T.Vector(repeating: r9[c]); c90.addProduct(a, b0)
-                a = T.Vector(repeating: ra[c]); ca0.addProduct(a, b0)
-                a = T.Vector(repeating: rb[c]); cb0.addProduct(a, b0)
+            var c0 = 0
+            while c0 < cin {
+                if P.enabled { prefetchForWriting(prefetch[pfStep < pfLast ? pfStep : pfLast]); pfStep &+= 1 }
+                let cEnd = min(c0 + 2, cin)
+                for c in c0..<cEnd {
+                    let b0: T.Vector = vload(wp)
+                    wp += ldw
+                    a = T.Vector(repeating: r0[c]); c00.addProduct(a, b0)
+                    a = T.Vector(repeating: r1[c]); c10.addProduct(a, b0)
+                    a = T.Vector(repeating: r2[c]); c20.addProduct(a, b0)
+                    a = T.Vector(repeating: r3[c]); c30.addProduct(a, b0)
+                    a = T.Vector(repeating: r4[c]); c40.addProduct(a, b0)
+                    a = T.Vector(repeating: r5[c]); c50.addProduct(a, b0)
+                    a = T.Vector(repeating: r6[c]); c60.addProduct(a, b0)
+                    a = T.Vector(repeating: r7[c]); c70.addProduct(a, b0)
+                    a = T.Vector(repeating: r8[c]); c80.addProduct(a, b0)
+                    a = T.Vector(repeating: r9[c]); c90.addProduct(a, b0)
+                    a = T.Vector(repeating: ra[c]); ca0.addProduct(a, b0)
+                    a = T.Vector(repeating: rb[c]); cb0.addProduct(a, b0)
+                }
+                c0 = cEnd
             }
         }
         var d = dst[0]; vstore(c00, d)
@@ -503,9 +610,12 @@ enum FastMicroKernels {
 
     /// 12 pixels x V/2 output channels: 12 accumulators. w: panel [taps][cin][V/2].
     @inline(never)
-    static func tile12xh<T: FastScalar>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
+    static func tile12xh<T: FastScalar, P: OutputPrefetch>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
                                     w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
-                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>) {
+                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>,
+                                    prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
+        let pfLast = prefetchCount - 1
+        var pfStep = 0
         var c00 = T.Half()
         var c10 = T.Half()
         var c20 = T.Half()
@@ -540,21 +650,27 @@ enum FastMicroKernels {
             let r8 = rp[8] + cinOffset, r9 = rp[9] + cinOffset, ra = rp[10] + cinOffset, rb = rp[11] + cinOffset
             rp += 12
             var h = T.Half()
-            for c in 0..<cin {
-                let b0: T.Half = hload(wp)
-                wp += ldw
-                h = T.Half(repeating: r0[c]); c00.addProduct(h, b0)
-                h = T.Half(repeating: r1[c]); c10.addProduct(h, b0)
-                h = T.Half(repeating: r2[c]); c20.addProduct(h, b0)
-                h = T.Half(repeating: r3[c]); c30.addProduct(h, b0)
-                h = T.Half(repeating: r4[c]); c40.addProduct(h, b0)
-                h = T.Half(repeating: r5[c]); c50.addProduct(h, b0)
-                h = T.Half(repeating: r6[c]); c60.addProduct(h, b0)
-                h = T.Half(repeating: r7[c]); c70.addProduct(h, b0)
-                h = T.Half(repeating: r8[c]); c80.addProduct(h, b0)
-                h = T.Half(repeating: r9[c]); c90.addProduct(h, b0)
-                h = T.Half(repeating: ra[c]); ca0.addProduct(h, b0)
-                h = T.Half(repeating: rb[c]); cb0.addProduct(h, b0)
+            var c0 = 0
+            while c0 < cin {
+                if P.enabled { prefetchForWriting(prefetch[pfStep < pfLast ? pfStep : pfLast]); pfStep &+= 1 }
+                let cEnd = min(c0 + 2, cin)
+                for c in c0..<cEnd {
+                    let b0: T.Half = hload(wp)
+                    wp += ldw
+                    h = T.Half(repeating: r0[c]); c00.addProduct(h, b0)
+                    h = T.Half(repeating: r1[c]); c10.addProduct(h, b0)
+                    h = T.Half(repeating: r2[c]); c20.addProduct(h, b0)
+                    h = T.Half(repeating: r3[c]); c30.addProduct(h, b0)
+                    h = T.Half(repeating: r4[c]); c40.addProduct(h, b0)
+                    h = T.Half(repeating: r5[c]); c50.addProduct(h, b0)
+                    h = T.Half(repeating: r6[c]); c60.addProduct(h, b0)
+                    h = T.Half(repeating: r7[c]); c70.addProduct(h, b0)
+                    h = T.Half(repeating: r8[c]); c80.addProduct(h, b0)
+                    h = T.Half(repeating: r9[c]); c90.addProduct(h, b0)
+                    h = T.Half(repeating: ra[c]); ca0.addProduct(h, b0)
+                    h = T.Half(repeating: rb[c]); cb0.addProduct(h, b0)
+                }
+                c0 = cEnd
             }
         }
         var d = dst[0]; hstore(c00, d)

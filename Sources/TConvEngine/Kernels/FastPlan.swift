@@ -139,7 +139,7 @@ struct FastPlan {
     /// Byte offsets of one worker's scratch arrays (see `FastExecutor.runUnit`), and the total.
     struct Scratch {
         var rows = 0, tileTaps = 0, tileWeights = 0, tileCounts = 0, cursors = 0, outOffsets = 0, dst = 0, spill = 0
-        var tapOffsets = 0, pixelIn = 0, regionValid = 0, activeTaps = 0, activeOffsets = 0, activeWeights = 0, bytes = 0
+        var tapOffsets = 0, pixelIn = 0, prefetchLines = 0, regionValid = 0, activeTaps = 0, activeOffsets = 0, activeWeights = 0, bytes = 0
     }
     var scratch: Scratch
 
@@ -299,6 +299,10 @@ struct FastPlan {
         return (best, bestScore)
     }
 
+    /// Most cache lines a tile's output can span: mr rows of at most nr elements of 8 bytes, each
+    /// row starting anywhere in a line.
+    static func prefetchLineCapacity(mr: Int, nr: Int) -> Int { mr * (nr * 8 / 64 + 2) }
+
     private static func layout(tiles: Int, taps: Int, mr: Int, nr: Int) -> Scratch {
         var s = Scratch()
         var bytes = 0
@@ -317,6 +321,7 @@ struct FastPlan {
         s.spill = take(tiles * mr * nr + 64)
         s.tapOffsets = take(taps)
         s.pixelIn = take(mr)
+        s.prefetchLines = take(prefetchLineCapacity(mr: mr, nr: nr))
         s.regionValid = take(taps)
         s.activeTaps = take(taps)
         s.activeOffsets = take(taps)
