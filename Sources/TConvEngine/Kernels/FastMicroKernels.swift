@@ -196,9 +196,9 @@ enum FastMicroKernels {
     /// `last`: channel offset of the last column (V wide), normally the end of the one before it.
     @inline(never)
     static func tile6x4<T: FastScalar, P: OutputPrefetch>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
-                                    w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
-                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
-                                    prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
+                                                          w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
+                                                          accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
+                                                          prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
         let pfLast = prefetchCount - 1
         var pfStep = 0
         let v = T.Vector.scalarCount
@@ -252,9 +252,9 @@ enum FastMicroKernels {
     /// `last`: channel offset of the last column (V wide), normally the end of the one before it.
     @inline(never)
     static func tile8x3<T: FastScalar, P: OutputPrefetch>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
-                                    w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
-                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
-                                   prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
+                                                          w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
+                                                          accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
+                                                          prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
         let pfLast = prefetchCount - 1
         var pfStep = 0
         let v = T.Vector.scalarCount
@@ -317,9 +317,9 @@ enum FastMicroKernels {
     /// `last`: channel offset of the last column (V wide), normally the end of the one before it.
     @inline(never)
     static func tile6x3<T: FastScalar, P: OutputPrefetch>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
-                                    w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
-                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
-                                   prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
+                                                          w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
+                                                          accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
+                                                          prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
         let pfLast = prefetchCount - 1
         var pfStep = 0
         let v = T.Vector.scalarCount
@@ -373,9 +373,9 @@ enum FastMicroKernels {
     /// `last`: channel offset of the last column (V wide), normally the end of the one before it.
     @inline(never)
     static func tile12x2<T: FastScalar, P: OutputPrefetch>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
-                                    w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
-                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
-                                    prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
+                                                           w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
+                                                           accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
+                                                           prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
         let pfLast = prefetchCount - 1
         var pfStep = 0
         var c00 = T.Vector(), c01 = T.Vector()
@@ -453,9 +453,9 @@ enum FastMicroKernels {
     /// `last`: channel offset of the last column (V/2 wide), normally the end of the one before it.
     @inline(never)
     static func tile12x1h<T: FastScalar, P: OutputPrefetch>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
-                                    w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
-                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
-                                     prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
+                                                            w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
+                                                            accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
+                                                            prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
         let pfLast = prefetchCount - 1
         var pfStep = 0
         var c00 = T.Vector(), c01 = T.Half()
@@ -532,9 +532,9 @@ enum FastMicroKernels {
     /// 12 pixels x V output channels: 12 accumulators. w: panel [taps][cin][V].
     @inline(never)
     static func tile12x1<T: FastScalar, P: OutputPrefetch>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
-                                    w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
-                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>,
-                                    prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
+                                                           w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
+                                                           accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>,
+                                                           prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
         let pfLast = prefetchCount - 1
         var pfStep = 0
         var c00 = T.Vector()
@@ -611,9 +611,9 @@ enum FastMicroKernels {
     /// 12 pixels x V/2 output channels: 12 accumulators. w: panel [taps][cin][V/2].
     @inline(never)
     static func tile12xh<T: FastScalar, P: OutputPrefetch>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
-                                    w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
-                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>,
-                                    prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
+                                                           w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
+                                                           accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>,
+                                                           prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
         let pfLast = prefetchCount - 1
         var pfStep = 0
         var c00 = T.Half()
