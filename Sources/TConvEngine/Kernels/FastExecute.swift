@@ -422,15 +422,9 @@ struct FastExecutor<T: FastScalar> {
                             let rowTable = UnsafePointer(rows + (tile * taps + kLo) * mr)
                             let weights = UnsafePointer(tileWeights + tile * taps + kLo)
                             let wChunk = panel + c0 * ldw, tapCount = kHi - kLo, accumulate = kLo > 0 || c0 > 0
-                            if lineCount > 0 {
-                                FastMicroKernels.tile(shape, taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: weights,
-                                                      ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst, last: last,
-                                                      prefetch: prefetchLines, prefetchCount: lineCount, PrefetchNextTile.self)
-                            } else {
-                                FastMicroKernels.tile(shape, taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: weights,
-                                                      ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst, last: last,
-                                                      prefetch: prefetchLines, prefetchCount: 0, NoOutputPrefetch.self)
-                            }
+                            FastMicroKernels.tile(shape, taps: tapCount, cin: channelCount, rows: rowTable, w: wChunk, wTap: weights,
+                                                  ldw: ldw, cinOffset: c0, accumulate: accumulate, dst: dst, last: last,
+                                                  prefetch: UnsafeBufferPointer(start: prefetchLines, count: lineCount))
                         }
                         c0 += channelCount
                     }

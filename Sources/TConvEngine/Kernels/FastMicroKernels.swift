@@ -16,10 +16,9 @@
 ///   rows   [taps][MR] pointers: the channels-last input row (C_in/G contiguous values) that pixel
 ///          p of the tile reads at tap t, or a buffer of zeros when that tap falls in the padding.
 ///   w      the packed weight panel, see each kernel.
-///   prefetch, prefetchCount  with `P` = `PrefetchNextTile`: cache lines the caller writes next (the
-///          next tile's output), requested for writing one every two input channels of the
-///          reduction, so the requests go out while the tile computes (the last one repeats when
-///          there are more steps than lines; count >= 1). Ignored with `NoOutputPrefetch`.
+///   prefetch  cache lines the caller writes next (the next tile's output), requested for writing
+///          one every two input channels of the reduction, so the requests go out while the tile
+///          computes (`LinePrefetcher`); none when empty.
 /// Summation order for an output element: taps in phase order, then input channels ascending (the
 /// dot kernel: per lane, then a fixed tree). It does not depend on tiling or on the thread count,
 /// which is what makes results bit-identical for any number of threads.
@@ -159,37 +158,64 @@ enum NoOutputPrefetch: OutputPrefetch {
     static var enabled: Bool { false }
 }
 
+/// A kernel's walk through its lines to prefetch: `step()` requests the next one, and the last one
+/// again once all have gone out (a line already requested costs nothing), so the loop that calls it
+/// needs no branch. With `NoOutputPrefetch` it compiles to nothing. `lines` must not be empty with
+/// `PrefetchNextTile`.
+struct LinePrefetcher<P: OutputPrefetch> {
+    private let lines: UnsafePointer<UnsafeRawPointer>?
+    private let last: Int
+    private var next = 0
+
+    @inline(__always)
+    init(_ lines: UnsafeBufferPointer<UnsafeRawPointer>) {
+        self.lines = lines.baseAddress
+        last = lines.count - 1
+    }
+
+    @inline(__always)
+    mutating func step() {
+        guard P.enabled else { return }
+        prefetchForWriting(lines.unsafelyUnwrapped[next < last ? next : last])
+        next &+= 1
+    }
+}
+
 enum FastMicroKernels {
     /// Runs the register tile `shape` (arguments as for each kernel; `last` is not used by the
-    /// one-column tiles).
+    /// one-column tiles), in its version with prefetches when there are lines to prefetch.
     @inline(__always)
-    static func tile<T: FastScalar, P: OutputPrefetch>(_ shape: FastPlan.Tile, taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
-                                                      w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
-                                                      accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
-                                                      prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _ mode: P.Type) {
-        switch shape {
-        case .m6n4:
-            tile6x4(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
-                    dst: dst, last: last, prefetch: prefetch, prefetchCount: prefetchCount, mode)
-        case .m6n3:
-            tile6x3(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
-                    dst: dst, last: last, prefetch: prefetch, prefetchCount: prefetchCount, mode)
-        case .m8n3:
-            tile8x3(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
-                    dst: dst, last: last, prefetch: prefetch, prefetchCount: prefetchCount, mode)
-        case .m12n2:
-            tile12x2(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
-                     dst: dst, last: last, prefetch: prefetch, prefetchCount: prefetchCount, mode)
-        case .m12n1h:
-            tile12x1h(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
-                      dst: dst, last: last, prefetch: prefetch, prefetchCount: prefetchCount, mode)
-        case .m12n1:
-            tile12x1(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
-                     dst: dst, prefetch: prefetch, prefetchCount: prefetchCount, mode)
-        case .m12nh:
-            tile12xh(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
-                     dst: dst, prefetch: prefetch, prefetchCount: prefetchCount, mode)
+    static func tile<T: FastScalar>(_ shape: FastPlan.Tile, taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
+                                    w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
+                                    accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
+                                    prefetch: UnsafeBufferPointer<UnsafeRawPointer>) {
+        @inline(__always)
+        func run<P: OutputPrefetch>(_ mode: P.Type) {
+            switch shape {
+            case .m6n4:
+                tile6x4(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
+                        dst: dst, last: last, prefetch: prefetch, mode)
+            case .m6n3:
+                tile6x3(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
+                        dst: dst, last: last, prefetch: prefetch, mode)
+            case .m8n3:
+                tile8x3(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
+                        dst: dst, last: last, prefetch: prefetch, mode)
+            case .m12n2:
+                tile12x2(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
+                         dst: dst, last: last, prefetch: prefetch, mode)
+            case .m12n1h:
+                tile12x1h(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
+                          dst: dst, last: last, prefetch: prefetch, mode)
+            case .m12n1:
+                tile12x1(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
+                         dst: dst, prefetch: prefetch, mode)
+            case .m12nh:
+                tile12xh(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
+                         dst: dst, prefetch: prefetch, mode)
+            }
         }
+        if prefetch.isEmpty { run(NoOutputPrefetch.self) } else { run(PrefetchNextTile.self) }
     }
 
     /// 6 pixels x 4V output channels: 24 accumulators. w: panel [taps][cin][4V].
@@ -198,9 +224,8 @@ enum FastMicroKernels {
     static func tile6x4<T: FastScalar, P: OutputPrefetch>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
                                                           w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
                                                           accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
-                                                          prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
-        let pfLast = prefetchCount - 1
-        var pfStep = 0
+                                                          prefetch: UnsafeBufferPointer<UnsafeRawPointer>, _: P.Type) {
+        var lines = LinePrefetcher<P>(prefetch)
         let v = T.Vector.scalarCount
         var c00 = T.Vector(), c01 = T.Vector(), c02 = T.Vector(), c03 = T.Vector()
         var c10 = T.Vector(), c11 = T.Vector(), c12 = T.Vector(), c13 = T.Vector()
@@ -225,7 +250,7 @@ enum FastMicroKernels {
             var a = T.Vector()
             var c0 = 0
             while c0 < cin {
-                if P.enabled { prefetchForWriting(prefetch[pfStep < pfLast ? pfStep : pfLast]); pfStep &+= 1 }
+                lines.step()
                 let cEnd = min(c0 + 2, cin)
                 for c in c0..<cEnd {
                     let b0: T.Vector = vload(wp); let b1: T.Vector = vload(wp + v); let b2: T.Vector = vload(wp + 2 * v); let b3: T.Vector = vload(wp + last)
@@ -254,9 +279,8 @@ enum FastMicroKernels {
     static func tile8x3<T: FastScalar, P: OutputPrefetch>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
                                                           w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
                                                           accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
-                                                          prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
-        let pfLast = prefetchCount - 1
-        var pfStep = 0
+                                                          prefetch: UnsafeBufferPointer<UnsafeRawPointer>, _: P.Type) {
+        var lines = LinePrefetcher<P>(prefetch)
         let v = T.Vector.scalarCount
         var c00 = T.Vector(), c01 = T.Vector(), c02 = T.Vector()
         var c10 = T.Vector(), c11 = T.Vector(), c12 = T.Vector()
@@ -285,7 +309,7 @@ enum FastMicroKernels {
             var a = T.Vector()
             var c0 = 0
             while c0 < cin {
-                if P.enabled { prefetchForWriting(prefetch[pfStep < pfLast ? pfStep : pfLast]); pfStep &+= 1 }
+                lines.step()
                 let cEnd = min(c0 + 2, cin)
                 for c in c0..<cEnd {
                     let b0: T.Vector = vload(wp); let b1: T.Vector = vload(wp + v); let b2: T.Vector = vload(wp + last)
@@ -319,9 +343,8 @@ enum FastMicroKernels {
     static func tile6x3<T: FastScalar, P: OutputPrefetch>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
                                                           w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
                                                           accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
-                                                          prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
-        let pfLast = prefetchCount - 1
-        var pfStep = 0
+                                                          prefetch: UnsafeBufferPointer<UnsafeRawPointer>, _: P.Type) {
+        var lines = LinePrefetcher<P>(prefetch)
         let v = T.Vector.scalarCount
         var c00 = T.Vector(), c01 = T.Vector(), c02 = T.Vector()
         var c10 = T.Vector(), c11 = T.Vector(), c12 = T.Vector()
@@ -346,7 +369,7 @@ enum FastMicroKernels {
             var a = T.Vector()
             var c0 = 0
             while c0 < cin {
-                if P.enabled { prefetchForWriting(prefetch[pfStep < pfLast ? pfStep : pfLast]); pfStep &+= 1 }
+                lines.step()
                 let cEnd = min(c0 + 2, cin)
                 for c in c0..<cEnd {
                     let b0: T.Vector = vload(wp); let b1: T.Vector = vload(wp + v); let b2: T.Vector = vload(wp + last)
@@ -375,9 +398,8 @@ enum FastMicroKernels {
     static func tile12x2<T: FastScalar, P: OutputPrefetch>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
                                                            w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
                                                            accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
-                                                           prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
-        let pfLast = prefetchCount - 1
-        var pfStep = 0
+                                                           prefetch: UnsafeBufferPointer<UnsafeRawPointer>, _: P.Type) {
+        var lines = LinePrefetcher<P>(prefetch)
         var c00 = T.Vector(), c01 = T.Vector()
         var c10 = T.Vector(), c11 = T.Vector()
         var c20 = T.Vector(), c21 = T.Vector()
@@ -414,7 +436,7 @@ enum FastMicroKernels {
             var a = T.Vector()
             var c0 = 0
             while c0 < cin {
-                if P.enabled { prefetchForWriting(prefetch[pfStep < pfLast ? pfStep : pfLast]); pfStep &+= 1 }
+                lines.step()
                 let cEnd = min(c0 + 2, cin)
                 for c in c0..<cEnd {
                     let b0: T.Vector = vload(wp); let b1: T.Vector = vload(wp + last)
@@ -455,9 +477,8 @@ enum FastMicroKernels {
     static func tile12x1h<T: FastScalar, P: OutputPrefetch>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
                                                             w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
                                                             accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
-                                                            prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
-        let pfLast = prefetchCount - 1
-        var pfStep = 0
+                                                            prefetch: UnsafeBufferPointer<UnsafeRawPointer>, _: P.Type) {
+        var lines = LinePrefetcher<P>(prefetch)
         var c00 = T.Vector(), c01 = T.Half()
         var c10 = T.Vector(), c11 = T.Half()
         var c20 = T.Vector(), c21 = T.Half()
@@ -494,7 +515,7 @@ enum FastMicroKernels {
             var s = T.zero; var a = T.Vector(); var h = T.Half()
             var c0 = 0
             while c0 < cin {
-                if P.enabled { prefetchForWriting(prefetch[pfStep < pfLast ? pfStep : pfLast]); pfStep &+= 1 }
+                lines.step()
                 let cEnd = min(c0 + 2, cin)
                 for c in c0..<cEnd {
                     let b0: T.Vector = vload(wp); let b1: T.Half = hload(wp + last)
@@ -534,9 +555,8 @@ enum FastMicroKernels {
     static func tile12x1<T: FastScalar, P: OutputPrefetch>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
                                                            w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
                                                            accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>,
-                                                           prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
-        let pfLast = prefetchCount - 1
-        var pfStep = 0
+                                                           prefetch: UnsafeBufferPointer<UnsafeRawPointer>, _: P.Type) {
+        var lines = LinePrefetcher<P>(prefetch)
         var c00 = T.Vector()
         var c10 = T.Vector()
         var c20 = T.Vector()
@@ -573,7 +593,7 @@ enum FastMicroKernels {
             var a = T.Vector()
             var c0 = 0
             while c0 < cin {
-                if P.enabled { prefetchForWriting(prefetch[pfStep < pfLast ? pfStep : pfLast]); pfStep &+= 1 }
+                lines.step()
                 let cEnd = min(c0 + 2, cin)
                 for c in c0..<cEnd {
                     let b0: T.Vector = vload(wp)
@@ -613,9 +633,8 @@ enum FastMicroKernels {
     static func tile12xh<T: FastScalar, P: OutputPrefetch>(taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
                                                            w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
                                                            accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>,
-                                                           prefetch: UnsafePointer<UnsafeRawPointer>, prefetchCount: Int, _: P.Type) {
-        let pfLast = prefetchCount - 1
-        var pfStep = 0
+                                                           prefetch: UnsafeBufferPointer<UnsafeRawPointer>, _: P.Type) {
+        var lines = LinePrefetcher<P>(prefetch)
         var c00 = T.Half()
         var c10 = T.Half()
         var c20 = T.Half()
@@ -652,7 +671,7 @@ enum FastMicroKernels {
             var h = T.Half()
             var c0 = 0
             while c0 < cin {
-                if P.enabled { prefetchForWriting(prefetch[pfStep < pfLast ? pfStep : pfLast]); pfStep &+= 1 }
+                lines.step()
                 let cEnd = min(c0 + 2, cin)
                 for c in c0..<cEnd {
                     let b0: T.Half = hload(wp)

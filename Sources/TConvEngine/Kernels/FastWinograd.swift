@@ -262,7 +262,6 @@ extension FastWinograd {
         var rows = [UnsafePointer<T>](repeating: UnsafePointer(vBuf), count: 6)
         var dst = [UnsafeMutablePointer<T>](repeating: spill, count: 6)
         let wTap = [0]
-        let noLines = [UnsafeRawPointer]()
         for xi in 0..<16 {
             for block in b0..<b1 {
                 let panel = u + (xi * blocks + block) * cin * nr
@@ -272,8 +271,8 @@ extension FastWinograd {
                         rows[p] = UnsafePointer(vBuf + (xi * tilesPerRun + min(first + p, count - 1)) * cin)
                         dst[p] = first + p < count ? mBuf + (xi * tilesPerRun + first + p) * cout + block * nr : spill + p * nr
                     }
-                    FastMicroKernels.tile6x4(taps: 1, cin: cin, rows: rows, w: panel, wTap: wTap, ldw: nr, cinOffset: 0,
-                                             accumulate: false, dst: dst, last: 3 * v, prefetch: noLines, prefetchCount: 0, NoOutputPrefetch.self)
+                    FastMicroKernels.tile(.m6n4, taps: 1, cin: cin, rows: rows, w: panel, wTap: wTap, ldw: nr, cinOffset: 0,
+                                          accumulate: false, dst: dst, last: 3 * v, prefetch: UnsafeBufferPointer(start: nil, count: 0))
                     first += 6
                 }
             }
