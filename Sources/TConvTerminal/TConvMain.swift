@@ -84,14 +84,19 @@ public enum TConvMain {
         case .lines:
             return PlainRepl(options: options).runLines()
         case .readline:
-            let repl = PlainRepl(options: options)
-            return withExtendedLifetime(repl) { repl.runReadline() }
+            return runReadline(options)
         case .curses:
             let depth = ColorEnvironment.current(choice: options.color, curses: true).depth
             if let status = CursesRepl(options: options, depth: depth).run(term: term ?? "") { return status }
             StandardError.write("tconv: terminal '\(term ?? "")' unknown to terminfo; using the plain prompt\n")
-            let repl = PlainRepl(options: options)
-            return withExtendedLifetime(repl) { repl.runReadline() }
+            return runReadline(options)
         }
+    }
+
+    /// The plain readline REPL. Readline's callbacks reach it through `LineEditor.client`, a weak
+    /// reference, so the REPL is kept alive here for the whole session.
+    private static func runReadline(_ options: TConvOptions) -> Int32 {
+        let repl = PlainRepl(options: options)
+        return withExtendedLifetime(repl) { repl.runReadline() }
     }
 }
