@@ -2,20 +2,21 @@
 """Side-by-side table: tconv (median over rounds and before/after runs) vs each peer (median over
 rounds), this machine. Prints markdown.
 
-usage: analyze.py DIR [PEAK_1T PEAK_2T]   (DIR: a folder of paired.py's tconv-r*.jsonl and peers-r*.json)"""
+usage: analyze.py DIR[,DIR...] [PEAK_1T PEAK_2T]   (DIR: a folder of paired.py's tconv-r*.jsonl and
+peers-r*.json; several folders, comma-separated, are pooled as one run of all their rounds)"""
 import json, glob, statistics, math, sys, os
 TOOLS = os.path.dirname(os.path.abspath(__file__))
 suite = json.load(open(os.path.join(TOOLS, '../suite.json')))
-os.chdir(sys.argv[1])
+folders = [os.path.abspath(d) for d in sys.argv[1].split(',')]
 cases = suite['cases']
 peak = {1: float(sys.argv[2]) if len(sys.argv) > 2 else 112.0, 2: float(sys.argv[3]) if len(sys.argv) > 3 else 223.0}
 T = {}   # (name, dtype, threads) -> list of records
-for path in sorted(glob.glob('tconv-r*.jsonl')):
+for path in sorted(p for d in folders for p in glob.glob(os.path.join(d, 'tconv-r*.jsonl'))):
     for line in open(path):
         d = json.loads(line)
         T.setdefault((d['name'], d['dtype'], d['threads']), []).append(d)
 P = {}   # (name, peer, threads) -> list of slots
-rounds = sorted(glob.glob('peers-r*.json'))
+rounds = sorted(p for d in folders for p in glob.glob(os.path.join(d, 'peers-r*.json')))
 versions = {}
 for path in rounds:
     data = json.load(open(path))
