@@ -2,10 +2,10 @@
 """Time series of short tconv bench runs, to see how this host's state moves within minutes.
 
 Runs `tconv bench --json --min-time SECONDS` once per (threads, filter) in turn, ROUNDS times, each in
-a fresh process, and prints one line per round: the GFLOP/s of every case, and the CPU time the
-whole machine spent in user, system, idle and steal (from /proc/stat, in 1/100 s) while that round
-ran. With --jsonl FILE, it also appends every record (with the round, the UTC time and those
-counters) to FILE.
+a fresh process, and prints one line per round: the GFLOP/s of every case (microseconds per call for
+the latency cases), and after each run the CPU time the whole machine spent in user, system, idle
+and steal (from /proc/stat, in 1/100 s) while that run's process ran. With --jsonl FILE, it also
+appends every record (with the round, the UTC time and its process's counters) to FILE.
 
 usage: timeseries.py [--tconv BIN] [--rounds N] [--min-time S] [--jsonl FILE] THREADS:REGEX ...
   e.g. timeseries.py --rounds 20 '2:unet|dcgan_g3|conv3d.*k3' '1:unet'
@@ -51,7 +51,8 @@ def main():
                 d = json.loads(line)
                 if 'gflops' not in d:
                     continue
-                parts.append(f"{threads}T {d['name'].split('_')[0]} {d['gflops']:.0f}")
+                figure = f"{d['median_s'] * 1e6:.1f} us" if d.get('kind') == 'latency' else f"{d['gflops']:.0f}"
+                parts.append(f"{threads}T {d['name']} {figure}")
                 if args.jsonl:
                     d.update(round=r, utc=time.strftime('%H:%M:%S', time.gmtime()), cpu=spent)
                     with open(args.jsonl, 'a') as f:
