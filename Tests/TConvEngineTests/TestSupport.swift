@@ -1,3 +1,4 @@
+import Glibc
 import TConvEngine
 
 /// The engine's seeded generator, under the name the tests use.
@@ -92,3 +93,12 @@ func randomTransposed(rank: Int, rng: inout SeededRandom, dtype: DType = .float6
 }
 
 import Testing
+
+/// How many times more random shapes the randomized fast-against-reference tests draw:
+/// `TCONV_FUZZ=50 swift test -c release --filter TConvEngineTests` for a deep run (default 1, the
+/// CI's). Each further batch continues the same seeded sequence, so a failure is found again at the
+/// same scale.
+let fuzzScale: Int = {
+    guard let text = getenv("TCONV_FUZZ"), let n = Int(String(cString: text)), n > 0 else { return 1 }
+    return n
+}()
