@@ -57,6 +57,19 @@ enum FastParallel {
 /// then the tiles), which is a tenth of a 1-2 ms call. These workers spin for a short while after a
 /// job before they sleep, so back-to-back calls find them awake (as OpenMP's and Eigen's pools do).
 ///
+/// Each worker has a part of a job's units of its own: part w of `helpers + 1` equal runs, taken in
+/// order, and the parts of others only once its own is done (one unit at a time, from where that
+/// part's owner has got to). So on every call of the same shape a worker computes the same units,
+/// which write the same output lines and read the same packed weights as on the call before, and
+/// those lines are still in its own caches. With one shared counter the units went to whichever
+/// thread came first, and half of each output's lines had last been written by the other core. The
+/// host sometimes runs this VM's two vCPUs on cores that share no L3 (a cache line then takes 330
+/// ns to go from one to the other and back, instead of 60), and then every such line crossed
+/// between them: in that state, with shared counters, unet_up ran at 163 GFLOP/s against 197 when
+/// the cores shared an L3, and the atrous layers at 263 against 356. With parts of their own (and
+/// private packed weights, see `FastExecutor.run`): unet_up 196, atrous 338-352, conv3d k3s2 213
+/// against 173; the same as before, within 2-4 %, when the cores share an L3.
+///
 /// One job at a time: a second caller while a job runs computes inline instead (same result).
 final class FastWorkerPool: Sendable {
     /// The process's pool, or nil with a single core.
@@ -80,7 +93,10 @@ final class FastWorkerPool: Sendable {
         let helpers: Int
         let control: ComputeControl?
         let checkpoints: Bool
-        let next = Atomic<Int>(0)
+        /// Parts (`helpers + 1`), and per part the next unit to take: part w's cursor at index 8w,
+        /// a cache line each, starting at its first unit.
+        let parts: Int
+        let cursors: UnsafeMutablePointer<Atomic<Int>>
         let tickets = Atomic<Int>(0)
         let finished = Atomic<Int>(0)
         let stop = Atomic<Bool>(false)
@@ -91,18 +107,33 @@ final class FastWorkerPool: Sendable {
             self.helpers = helpers
             self.control = control
             self.checkpoints = checkpoints
+            parts = helpers + 1
+            cursors = .allocate(capacity: parts * 8)
+            for part in 0..<parts { (cursors + part * 8).initialize(to: Atomic(first(of: part))) }
         }
 
+        deinit {
+            for part in 0..<parts { (cursors + part * 8).deinitialize(count: 1) }
+            cursors.deallocate()
+        }
+
+        /// The first unit of `part` (and the end of the part before it).
+        func first(of part: Int) -> Int { units * part / parts }
+
+        /// Worker `worker`'s own part, then each other part in turn, until every unit is taken.
         func work(worker: Int, body: (Int, Int) -> Void) {
-            while !stop.load(ordering: .relaxed) {
-                let unit = next.add(1, ordering: .relaxed).oldValue
-                if unit >= units { break }
-                body(unit, worker)
-                if checkpoints, let control {
-                    do throws(EngineError) {
-                        try control.checkpoint(done: 1)
-                    } catch {
-                        stop.store(true, ordering: .relaxed)
+            for step in 0..<parts {
+                let part = (worker + step) % parts, end = first(of: part + 1)
+                while !stop.load(ordering: .relaxed) {
+                    let unit = cursors[part * 8].add(1, ordering: .relaxed).oldValue
+                    if unit >= end { break }
+                    body(unit, worker)
+                    if checkpoints, let control {
+                        do throws(EngineError) {
+                            try control.checkpoint(done: 1)
+                        } catch {
+                            stop.store(true, ordering: .relaxed)
+                        }
                     }
                 }
             }

@@ -1,4 +1,5 @@
 import Testing
+import Synchronization
 @testable import TConvEngine
 
 /// The fast kernels against the reference kernels (the definition), over seeded random shapes.
@@ -359,5 +360,28 @@ private let allKernels: [FastPlan.Kernel?] = [nil] + FastPlan.DotTile.allCases.m
         let want = try reference(p, transposed: true, x: x, w: w, count: count)
         let got = try fast(p, transposed: true, x: x, w: w, count: count, threads: 2, parallelThreshold: 0)
         #expect(got == want, "\(p)")
+    }
+}
+
+/// Counts of the units a job ran and the worker indices it used.
+private final class Tally: Sendable {
+    let counts: Mutex<[Int]>
+    let workers = Mutex<Set<Int>>([])
+    init(units: Int) { counts = Mutex(Array(repeating: 0, count: units)) }
+}
+
+@Test func workerPoolRunsEveryUnitOnceWhateverThePartsAndThreads() throws {
+    // Each worker takes its own part of the units first, then what is left of the others': every
+    // unit exactly once, with fewer units than parts, uneven parts, and more threads than cores.
+    for units in [1, 2, 3, 5, 48, 101] {
+        for threads in [1, 2, 3, 8] {
+            let tally = Tally(units: units)
+            try FastParallel.run(units: units, threads: threads, control: nil, checkpoints: false) { unit, worker in
+                tally.counts.withLock { $0[unit] += 1 }
+                tally.workers.withLock { _ = $0.insert(worker) }
+            }
+            #expect(tally.counts.withLock { $0 } == Array(repeating: 1, count: units), "\(units) units, \(threads) threads")
+            #expect(tally.workers.withLock { $0.allSatisfy { (0..<threads).contains($0) } }, "\(units) units, \(threads) threads")
+        }
     }
 }

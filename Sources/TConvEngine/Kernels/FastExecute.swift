@@ -14,8 +14,20 @@ struct FastExecutor<T: FastScalar> {
 
     /// Scratch bytes this run needs (packed weights, zero row, per-worker tables).
     var bytesNeeded: Int {
-        plan.packCount * MemoryLayout<T>.stride + (plan.geometry.inPerGroup + 64) * MemoryLayout<T>.stride
-            + plan.totalTaps * 8 + threads * plan.workerScratchBytes
+        plan.packCount * MemoryLayout<T>.stride * packCopies + (plan.geometry.inPerGroup + 64) * MemoryLayout<T>.stride
+            + plan.totalTaps * 8 + threads * (plan.workerScratchBytes + 64)
+    }
+
+    /// Copies of the packed weights: one per worker when each is at most 1 MiB (and all of them at
+    /// most 8 MiB), which each worker packs for itself before its first tiles; else one, packed by
+    /// the workers together. Weights one core packed and another reads cross between the cores on
+    /// every call, which costs the most when they share no L3 (see `FastWorkerPool`): unet_up (512
+    /// KiB of packed weights) then ran at 183 GFLOP/s with one copy and 197 with two, and at 189
+    /// and 203 when the cores shared an L3. Packing twice is cheap at this size; dcgan_g1's 13 MiB
+    /// is not.
+    var packCopies: Int {
+        let workers = min(max(1, threads), FastParallel.coreCount), bytes = plan.packCount * MemoryLayout<T>.stride
+        return plan.packWeights && workers > 1 && bytes <= 1 << 20 && bytes * workers <= 8 << 20 ? workers : 1
     }
 
     /// Computes every element of `out`.
@@ -32,14 +44,16 @@ struct FastExecutor<T: FastScalar> {
         // Weight offset of each tap, per phase (in the filter or in the packed copy).
         let wTap = UnsafeMutablePointer<Int>.allocate(capacity: max(plan.totalTaps, 1))
         defer { wTap.deallocate() }
-        let packed = AlignedMemory.allocate(T.self, count: max(plan.packCount, 1))
+        let workerCount = max(1, threads)
+        let privatePacks = packCopies > 1
+        let packed = AlignedMemory.allocate(T.self, count: max(plan.packCount, 1) * packCopies)
         defer { AlignedMemory.free(packed) }
         for (index, phase) in g.phases.enumerated() {
             for (t, tap) in phase.taps.enumerated() {
                 wTap[plan.tapBase[index] + t] = plan.packWeights ? t * cin * plan.packedWidth : tap.filterTap * g.tapStride
             }
         }
-        if plan.packWeights {
+        if plan.packWeights && !privatePacks {
             let packUnits = plan.totalTaps * g.groups
             // Packing is spread over the threads from 16 Ki elements: conv3d k3s2's 55 Ki (221 KiB in
             // float32) packed on one thread took 2 % of a 2-thread call while the other thread waited
@@ -52,17 +66,30 @@ struct FastExecutor<T: FastScalar> {
         }
 
         let scratchBytes = plan.workerScratchBytes
-        let workerCount = max(1, threads)
-        let scratch = AlignedMemory.allocate(bytes: scratchBytes * workerCount)
+        // Per worker: its scratch, then a line whose first byte says the worker has prepared it.
+        // Each worker clears its own scratch (and packs its own weights) before its first tiles, so
+        // those lines start in its own cache, not in the caller's.
+        let slotBytes = scratchBytes + 64
+        let scratch = AlignedMemory.allocate(bytes: slotBytes * workerCount)
         defer { AlignedMemory.free(scratch) }
-        // Spill rows of invalid pixels are summed into and then discarded: keep them finite.
-        scratch.initializeMemory(as: UInt8.self, repeating: 0, count: scratchBytes * workerCount)
-        let shared = UnsafeSendable((x, w, y, UnsafePointer(packed), UnsafePointer(zeros), UnsafePointer(wTap), scratch))
+        for worker in 0..<workerCount { (scratch + worker * slotBytes + scratchBytes).storeBytes(of: 0, as: UInt8.self) }
+        let packUnits = plan.totalTaps * g.groups, packCount = plan.packCount
+        let shared = UnsafeSendable((x, w, y, packed, UnsafePointer(zeros), UnsafePointer(wTap), scratch))
         try FastParallel.run(units: plan.groupCount, threads: threads, control: control, checkpoints: true) { group, worker in
             let s = shared.value
+            let mine = s.6 + worker * slotBytes
+            let weights = privatePacks ? s.3 + worker * packCount : s.3
+            if mine.load(fromByteOffset: scratchBytes, as: UInt8.self) == 0 {
+                // Spill rows of invalid pixels are summed into and then discarded: keep them finite.
+                mine.initializeMemory(as: UInt8.self, repeating: 0, count: scratchBytes)
+                if privatePacks {
+                    for unit in 0..<packUnits { packTap(unit, packed: weights, filter: s.1) }
+                }
+                mine.storeBytes(of: 1, toByteOffset: scratchBytes, as: UInt8.self)
+            }
             for unit in plan.unitGroups[group]..<plan.unitGroups[group + 1] {
-                runUnit(plan.units[unit], x: s.0, w: s.3, filter: s.1, y: s.2, zeros: s.4, wTapAll: s.5,
-                        scratch: s.6 + worker * scratchBytes)
+                runUnit(plan.units[unit], x: s.0, w: UnsafePointer(weights), filter: s.1, y: s.2, zeros: s.4, wTapAll: s.5,
+                        scratch: mine)
             }
         }
     }
