@@ -16,6 +16,10 @@ public enum BenchCommand {
                                --attempts times, default 5) while other processes used more than CORES of
                                CPU beyond the cores this run leaves free; the least disturbed try is kept
                tconv bench --view  times the views instead: a 64x64x8 output drawn as heatmaps and step views
+               tconv bench --cores [--json] [--min-time S]  measures instead how long a cache line takes to
+                                   go between two threads' cores and back, per quarter second, for S
+                                   seconds (default 1); a jump means the host moved the vCPUs to cores
+                                   that share less cache, and 2-thread timings drop with it
         GFLOP/s is the suite's flops (2 x a direct convolution's multiply-adds) over the median time.
         Stride-1 and dilated 3x3 layers run as Winograd F(2x2, 3x3), which multiplies 2.25x less, so
         their figure can exceed the machine's FMA peak.
@@ -33,6 +37,8 @@ public enum BenchCommand {
         public var maxForeign: Double? = nil
         public var attempts = 5
         public var suitePath: String? = nil
+        /// `--cores`: run `CoreProbe` instead of the suite.
+        public var cores = false
         public init() {}
     }
 
@@ -48,6 +54,7 @@ public enum BenchCommand {
             let arg = arguments[i]
             switch arg {
             case "--json": o.json = true
+            case "--cores": o.cores = true
             case "--threads":
                 guard let v = value(arg), let n = Int(v), n >= 0, n <= 1024 else { return .failure(.init("--threads needs a count >= 0")) }
                 o.threads = n
@@ -88,6 +95,11 @@ public enum BenchCommand {
             if e.message.isEmpty { write(usage); return 0 }
             writeError("tconv bench: \(e.message)\n\(usage)")
             return 2
+        }
+        if options.cores {
+            let result = CoreProbe.measure(seconds: options.minTime)
+            if options.json { write(CoreProbe.json(result, slice: 0.25)) } else { CoreProbe.report(result, slice: 0.25).forEach(write) }
+            return result.failure == nil ? 0 : 1
         }
         guard let path = options.suitePath ?? BenchSuite.defaultPath() else {
             writeError("tconv bench: no suite given and Benchmarks/suite.json not found from the current folder or the executable")
