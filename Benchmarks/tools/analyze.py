@@ -3,7 +3,8 @@
 rounds), this machine. Prints markdown.
 
 usage: analyze.py DIR[,DIR...] [PEAK_1T PEAK_2T]   (DIR: a folder of paired.py's tconv-r*.jsonl and
-peers-r*.json; several folders, comma-separated, are pooled as one run of all their rounds)"""
+peers-r*.json, and cores-r*.jsonl where paired.py recorded the core probe; several folders,
+comma-separated, are pooled as one run of all their rounds)"""
 import json, glob, statistics, math, sys, os
 TOOLS = os.path.dirname(os.path.abspath(__file__))
 suite = json.load(open(os.path.join(TOOLS, '../suite.json')))
@@ -83,5 +84,36 @@ for c in cases:
     if not any(c['name'].startswith(g) for g in gemm): continue
     v2 = rows[(c['name'], 2)][0]; v1 = rows[(c['name'], 1)][0]
     out.append(f"| {c['name']} | {v2:.1f} | {100 * v2 / peak[2]:.0f} % | {v1:.1f} | {100 * v1 / peak[1]:.0f} % |")
+# The core probe (cores-r*.jsonl, from paired.py since the eighth run): each 2-thread float32 run
+# of tconv and each peer's 2-thread slot, sorted by the probe taken just before it.
+probes = {}   # (round, case, tag) -> median round trip, ns
+for path in sorted(p for d in folders for p in glob.glob(os.path.join(d, 'cores-r*.jsonl'))):
+    for line in open(path):
+        d = json.loads(line)
+        if 'median_ns' in d: probes[(d['round'], d['case'], d['tag'])] = d['median_ns']
+if probes:
+    near = lambda ns: ns < 150
+    out.append("\n### 2 threads by the core probe just before (round trip < 150 ns: the vCPUs shared an L3)\n")
+    out.append("| case | tconv, shared L3 | tconv, no shared L3 | best peer, shared L3 | best peer, no shared L3 |")
+    out.append("|---|---|---|---|---|")
+    peer_rounds = {}
+    for path in rounds:
+        r = int(os.path.basename(path)[len('peers-r'):-len('.json')])
+        for name, e in json.load(open(path))['cases'].items():
+            for peer, byT in e.get('peers', {}).items():
+                if 'median_s' in byT.get('2', {}): peer_rounds.setdefault((name, r), {})[peer] = byT['2']['median_s']
+    for c in cases:
+        if c['kind'] == 'latency': continue
+        groups = {True: [], False: []}
+        for rec in T.get((c['name'], 'float32', 2), []):
+            ns = probes.get((rec.get('round'), c['name'], rec.get('tag')))
+            if ns is not None: groups[near(ns)].append(rec['gflops'])
+        peer_groups = {True: [], False: []}
+        for (name, r), times in peer_rounds.items():
+            ns = probes.get((r, name, 'peers'))
+            if name == c['name'] and ns is not None: peer_groups[near(ns)].append(c['flops'] / min(times.values()) / 1e9)
+        cell = lambda xs: f"{med(xs):.1f} ({len(xs)})" if xs else "-"
+        out.append(f"| {c['name']} | {cell(groups[True])} | {cell(groups[False])} | {cell(peer_groups[True])} | {cell(peer_groups[False])} |")
+    out.append("\n(GFLOP/s, median, with the number of runs in brackets.)")
 out.append(f"\npeer versions: {versions}; tconv records: {sum(len(v) for v in T.values())}; peer rounds: {len(rounds)}")
 print("\n".join(out))
