@@ -17,16 +17,19 @@ for path in sorted(p for d in folders for p in glob.glob(os.path.join(d, 'tconv-
         d = json.loads(line)
         T.setdefault((d['name'], d['dtype'], d['threads']), []).append(d)
 P = {}   # (name, peer, threads) -> list of slots
+peer_rounds = {}   # (name, round) -> {peer: 2-thread median seconds}, for the core probe's table
 rounds = sorted(p for d in folders for p in glob.glob(os.path.join(d, 'peers-r*.json')))
 versions = {}
 for path in rounds:
     data = json.load(open(path))
+    r = int(os.path.basename(path)[len('peers-r'):-len('.json')])
     versions.update(data.get('meta', {}).get('versions', {}))
     for name, e in data['cases'].items():
         for peer, byT in e.get('peers', {}).items():
             for t, slot in byT.items():
                 if 'median_s' in slot:
                     P.setdefault((name, peer, int(t)), []).append(slot)
+                    if t == '2': peer_rounds.setdefault((name, r), {})[peer] = slot['median_s']
 med = statistics.median
 def tconv_value(c, dtype, t):
     recs = T.get((c['name'], dtype, t), [])
@@ -96,12 +99,6 @@ if probes:
     out.append("\n### 2 threads by the core probe just before (round trip < 150 ns: the vCPUs shared an L3)\n")
     out.append("| case | tconv, shared L3 | tconv, no shared L3 | best peer, shared L3 | best peer, no shared L3 |")
     out.append("|---|---|---|---|---|")
-    peer_rounds = {}
-    for path in rounds:
-        r = int(os.path.basename(path)[len('peers-r'):-len('.json')])
-        for name, e in json.load(open(path))['cases'].items():
-            for peer, byT in e.get('peers', {}).items():
-                if 'median_s' in byT.get('2', {}): peer_rounds.setdefault((name, r), {})[peer] = byT['2']['median_s']
     for c in cases:
         if c['kind'] == 'latency': continue
         groups = {True: [], False: []}

@@ -22,22 +22,19 @@ cases = [c['name'] for c in json.load(open(S))['cases']]
 def log(msg):
     with open('log.txt', 'a') as f:
         f.write(f"{time.strftime('%H:%M:%S', time.gmtime())} load {open('/proc/loadavg').read().split()[0]} {msg}\n")
+def record(arguments, path, **fields):
+    """Runs tconv with `arguments` and appends its JSON lines to `path`, each with `fields` and the time."""
+    out = subprocess.run([B] + arguments, capture_output=True, text=True).stdout
+    with open(path, 'a') as f:
+        for line in out.splitlines():
+            if line.startswith('{'):
+                d = json.loads(line); d.update(fields, utc=time.strftime('%H:%M:%S', time.gmtime()))
+                f.write(json.dumps(d) + '\n')
 def tconv(case, t, dtype, r, tag):
-    out = subprocess.run([B, 'bench', '--json', '--threads', str(t), '--dtype', dtype, '--min-time', '0.6',
-                          '--max-foreign', '0.15', '--attempts', '5', '--filter', '^' + case + '$', S],
-                         capture_output=True, text=True).stdout
-    with open(f'tconv-r{r}.jsonl', 'a') as f:
-        for line in out.splitlines():
-            if line.startswith('{'):
-                d = json.loads(line); d['tag'] = tag; d['round'] = r; d['utc'] = time.strftime('%H:%M:%S', time.gmtime())
-                f.write(json.dumps(d) + '\n')
+    record(['bench', '--json', '--threads', str(t), '--dtype', dtype, '--min-time', '0.6', '--max-foreign', '0.15',
+            '--attempts', '5', '--filter', '^' + case + '$', S], f'tconv-r{r}.jsonl', tag=tag, round=r)
 def cores(case, r, tag):
-    out = subprocess.run([B, 'bench', '--cores', '--json', '--min-time', '0.5'], capture_output=True, text=True).stdout
-    with open(f'cores-r{r}.jsonl', 'a') as f:
-        for line in out.splitlines():
-            if line.startswith('{'):
-                d = json.loads(line); d.update(case=case, tag=tag, round=r, utc=time.strftime('%H:%M:%S', time.gmtime()))
-                f.write(json.dumps(d) + '\n')
+    record(['bench', '--cores', '--json', '--min-time', '0.5'], f'cores-r{r}.jsonl', case=case, tag=tag, round=r)
 for r in range(first, first + rounds):
     for case in cases:
         cores(case, r, 'before')

@@ -98,7 +98,7 @@ public enum BenchCommand {
         }
         if options.cores {
             let result = CoreProbe.measure(seconds: options.minTime)
-            if options.json { write(CoreProbe.json(result, slice: 0.25)) } else { CoreProbe.report(result, slice: 0.25).forEach(write) }
+            if options.json { write(CoreProbe.json(result)) } else { CoreProbe.report(result).forEach(write) }
             return result.failure == nil ? 0 : 1
         }
         guard let path = options.suitePath ?? BenchSuite.defaultPath() else {

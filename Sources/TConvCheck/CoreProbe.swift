@@ -19,16 +19,21 @@ public enum CoreProbe {
     }
 
     public struct Result: Sendable {
+        /// Seconds per slice.
+        public var slice: Double
         /// Mean round trip per slice, nanoseconds.
         public var slices: [Double]
         /// Nil, or why there is no measurement (a single core, a partner that never answered).
         public var failure: String?
+
+        /// The middle slice (the upper one of an even count), nil without slices.
+        var median: Double? { slices.isEmpty ? nil : slices.sorted()[slices.count / 2] }
     }
 
     /// Round trips for `seconds`, one mean per `slice` seconds.
     public static func measure(seconds: Double, slice: Double = 0.25) -> Result {
         guard ProcessInfo.processInfo.activeProcessorCount >= 2 else {
-            return Result(slices: [], failure: "needs 2 cores, this machine has 1")
+            return Result(slice: slice, slices: [], failure: "needs 2 cores, this machine has 1")
         }
         let line = Line()
         let partner = Thread {
@@ -59,7 +64,7 @@ public enum CoreProbe {
                     while line.value.load(ordering: .acquiring) != sent + 2 {
                         polls += 1
                         if polls & 0xFFFF == 0 && now() - start > 1_000_000_000 + sliceNanoseconds {
-                            return Result(slices: slices, failure: "the second thread did not answer within a second")
+                            return Result(slice: slice, slices: slices, failure: "the second thread did not answer within a second")
                         }
                     }
                     sent += 2
@@ -68,28 +73,27 @@ public enum CoreProbe {
             }
             slices.append(Double(now() - start) / Double(trips))
         }
-        return Result(slices: slices, failure: nil)
+        return Result(slice: slice, slices: slices, failure: nil)
     }
 
     /// The text report: every slice, then the median and range.
-    public static func report(_ result: Result, slice: Double) -> [String] {
+    public static func report(_ result: Result) -> [String] {
         if let failure = result.failure { return ["tconv bench --cores: \(failure)"] }
-        let sorted = result.slices.sorted()
-        guard let low = sorted.first, let high = sorted.last else { return ["tconv bench --cores: no slices measured"] }
-        let median = sorted[sorted.count / 2]
+        guard let median = result.median, let low = result.slices.min(), let high = result.slices.max() else {
+            return ["tconv bench --cores: no slices measured"]
+        }
         return [
-            "round trip of a cache line between two threads, ns per \(slice) s slice:",
+            "round trip of a cache line between two threads, ns per \(result.slice) s slice:",
             result.slices.map { String(Int($0.rounded())) }.joined(separator: " "),
-            "median \(Int(median.rounded())) ns (\(Int(low.rounded()))-\(Int(high.rounded()))) over \(sorted.count) slices",
+            "median \(Int(median.rounded())) ns (\(Int(low.rounded()))-\(Int(high.rounded()))) over \(result.slices.count) slices",
         ]
     }
 
     /// One JSON object: the slices and their median.
-    public static func json(_ result: Result, slice: Double) -> String {
-        var fields: [(String, JSON)] = [("probe", .string("cores")), ("slice_s", .double(slice)),
+    public static func json(_ result: Result) -> String {
+        var fields: [(String, JSON)] = [("probe", .string("cores")), ("slice_s", .double(result.slice)),
                                         ("round_trip_ns", .array(result.slices.map { .double(($0 * 10).rounded() / 10) }))]
-        let sorted = result.slices.sorted()
-        if !sorted.isEmpty { fields.append(("median_ns", .double((sorted[sorted.count / 2] * 10).rounded() / 10))) }
+        if let median = result.median { fields.append(("median_ns", .double((median * 10).rounded() / 10))) }
         if let failure = result.failure { fields.append(("error", .string(failure))) }
         return JSON.object(fields).description
     }

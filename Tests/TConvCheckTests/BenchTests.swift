@@ -34,16 +34,16 @@ import TConvEngine
         #expect(o.cores && o.json && o.minTime == 2)
         #expect(try !BenchCommand.parse([]).get().cores)
         // The report from given slices (nothing is timed here).
-        let result = CoreProbe.Result(slices: [61.2, 330.4, 58.9], failure: nil)
-        #expect(CoreProbe.report(result, slice: 0.25) == [
+        let result = CoreProbe.Result(slice: 0.25, slices: [61.2, 330.4, 58.9], failure: nil)
+        #expect(CoreProbe.report(result) == [
             "round trip of a cache line between two threads, ns per 0.25 s slice:", "61 330 59",
             "median 61 ns (59-330) over 3 slices"])
-        let json = try JSON.parse(CoreProbe.json(result, slice: 0.25))
+        let json = try JSON.parse(CoreProbe.json(result))
         #expect(json["round_trip_ns"] == .array([.double(61.2), .double(330.4), .double(58.9)]))
         #expect(json["median_ns"] == .double(61.2))
-        let failed = CoreProbe.Result(slices: [], failure: "needs 2 cores, this machine has 1")
-        #expect(CoreProbe.report(failed, slice: 0.25) == ["tconv bench --cores: needs 2 cores, this machine has 1"])
-        #expect(try JSON.parse(CoreProbe.json(failed, slice: 0.25))["error"] == .string("needs 2 cores, this machine has 1"))
+        let failed = CoreProbe.Result(slice: 0.25, slices: [], failure: "needs 2 cores, this machine has 1")
+        #expect(CoreProbe.report(failed) == ["tconv bench --cores: needs 2 cores, this machine has 1"])
+        #expect(try JSON.parse(CoreProbe.json(failed))["error"] == .string("needs 2 cores, this machine has 1"))
     }
 
     /// Busy time from /proc/stat: user + nice + system + irq + softirq of the per-CPU lines only.

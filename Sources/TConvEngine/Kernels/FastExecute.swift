@@ -15,8 +15,12 @@ struct FastExecutor<T: FastScalar> {
     /// Scratch bytes this run needs (packed weights, zero row, per-worker tables).
     var bytesNeeded: Int {
         plan.packCount * MemoryLayout<T>.stride * packCopies + (plan.geometry.inPerGroup + 64) * MemoryLayout<T>.stride
-            + plan.totalTaps * 8 + threads * (plan.workerScratchBytes + 64)
+            + plan.totalTaps * 8 + threads * slotBytes
     }
+
+    /// Bytes of one worker's slot: its scratch, then a line whose first byte says the worker has
+    /// prepared it (cleared its scratch and packed its own weights).
+    var slotBytes: Int { plan.workerScratchBytes + 64 }
 
     /// Copies of the packed weights: one per worker when each is at most 1 MiB (and all of them at
     /// most 8 MiB), which each worker packs for itself before its first tiles; else one, packed by
@@ -53,8 +57,8 @@ struct FastExecutor<T: FastScalar> {
                 wTap[plan.tapBase[index] + t] = plan.packWeights ? t * cin * plan.packedWidth : tap.filterTap * g.tapStride
             }
         }
+        let packUnits = plan.totalTaps * g.groups
         if plan.packWeights && !privatePacks {
-            let packUnits = plan.totalTaps * g.groups
             // Packing is spread over the threads from 16 Ki elements: conv3d k3s2's 55 Ki (221 KiB in
             // float32) packed on one thread took 2 % of a 2-thread call while the other thread waited
             // (paired runs with both threads: +5-7 %).
@@ -65,15 +69,13 @@ struct FastExecutor<T: FastScalar> {
             }
         }
 
-        let scratchBytes = plan.workerScratchBytes
-        // Per worker: its scratch, then a line whose first byte says the worker has prepared it.
         // Each worker clears its own scratch (and packs its own weights) before its first tiles, so
         // those lines start in its own cache, not in the caller's.
-        let slotBytes = scratchBytes + 64
+        let scratchBytes = plan.workerScratchBytes, slotBytes = slotBytes
         let scratch = AlignedMemory.allocate(bytes: slotBytes * workerCount)
         defer { AlignedMemory.free(scratch) }
         for worker in 0..<workerCount { (scratch + worker * slotBytes + scratchBytes).storeBytes(of: 0, as: UInt8.self) }
-        let packUnits = plan.totalTaps * g.groups, packCount = plan.packCount
+        let packCount = plan.packCount
         let shared = UnsafeSendable((x, w, y, packed, UnsafePointer(zeros), UnsafePointer(wTap), scratch))
         try FastParallel.run(units: plan.groupCount, threads: threads, control: control, checkpoints: true) { group, worker in
             let s = shared.value
