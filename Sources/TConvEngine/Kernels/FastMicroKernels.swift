@@ -183,15 +183,15 @@ struct LinePrefetcher<P: OutputPrefetch> {
 
 /// How a 12-pixel tile steps through its weight panel. Twelve row pointers, the panel pointer and
 /// the channel index fill the 14 general registers a kernel has (with the frame pointer kept), so a
-/// row stride and a column offset passed at run time push row pointers onto the stack, and the
-/// kernel reloads them from there at every step of its sum (13 more loads per 48 fused
-/// multiply-adds, beside 28 it needs). `PackedPanel` bakes in the stride of the packed copy the
-/// executor makes (rows of the tile's width rounded up to whole vectors, the last column right after
-/// the first), so the stride and offset become constants and the pointers stay in registers.
-/// Measured on conv3d k3s2 (12x2V tiles), in one process alternating with the old kernel: equal
-/// (99-103 GFLOP/s) while this VM's core runs at full speed, and +11-13 % (84-86 against 74-77) in
-/// the stretches when the same kernel runs a third slower, which come and go on this host for
-/// seconds at a time and spare pure arithmetic loops: loads are what they cost.
+/// row stride and a column offset passed at run time pushed the row pointers onto the stack: the
+/// kernel's loop made 18 loads from the stack per 48 fused multiply-adds, beside the 28 loads of
+/// weights and inputs it needs. `PackedPanel` bakes in the stride of the packed copy the executor
+/// makes (rows of the tile's width rounded up to whole vectors, the last column right after the
+/// first), so stride and offset are constants and the loop makes one load from the stack.
+/// conv3d k3s2 (12x2V tiles), 1 thread, alternating with the old kernel: equal (100-109 GFLOP/s)
+/// while this VM's core runs at full speed, +7-13 % (84 against 78, 12 pairs) in the stretches of
+/// seconds when the same kernel runs a third slower on this host, which spare pure arithmetic
+/// loops; 2 threads 189 against 174 (8 pairs).
 protocol PanelStride {
     static var packed: Bool { get }
 }
