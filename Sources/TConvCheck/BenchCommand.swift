@@ -25,6 +25,9 @@ public enum BenchCommand {
         their figure can exceed the machine's FMA peak.
         Peak memory: the resident size, sampled every millisecond while a case's tensors are made, checked
         and warmed up, and after its timed runs; the last line gives the whole process's peak.
+        In a virtual machine the host may run other guests on this one's vCPUs (steal time, which no
+        process here sees): each JSON line gives it as steal_cores, and the table says which cases lost
+        more than 5 % of a core that way, as their times are then inflated.
         """
 
     public struct Options: Sendable {
@@ -122,17 +125,32 @@ public enum BenchCommand {
             write(BenchReport.header)
         }
         var failures = 0, casePeak = 0
+        var robbed = [String]()
         for c in cases {
             let result = BenchRunner.run(c, options: options, threads: threads)
             if !result.check.passed { failures += 1 }
             casePeak = max(casePeak, result.peakRSSBytes)
             write(options.json ? result.json.description : result.line)
+            if let note = stealNote(result) { robbed.append(note) }
         }
         let peak = max(BenchMemory.processPeakBytes(), casePeak)
         if !options.json {
+            if !robbed.isEmpty {
+                write("the host took CPU time from this VM while these were timed (steal), so their times are inflated: "
+                      + robbed.joined(separator: ", "))
+            }
             write("process peak memory: \(BenchReport.mebibytes(peak)) MiB; \(failures == 0 ? "all checks passed" : "\(failures) check(s) FAILED")")
         }
         return failures == 0 ? 0 : 1
+    }
+}
+
+extension BenchCommand {
+    /// "name (0.31 cores)" when the host took more than 5 % of a core from this VM while `report`
+    /// was timed, else nil.
+    static func stealNote(_ report: BenchReport) -> String? {
+        guard report.stolenCores > 0.05 else { return nil }
+        return "\(report.name) (\(String(format: "%.2f", report.stolenCores)) cores)"
     }
 }
 

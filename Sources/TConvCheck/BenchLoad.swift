@@ -18,10 +18,32 @@ struct BenchLoad {
         return found ? busy / ticksPerSecond : nil
     }
 
-    static func busySeconds() -> Double? {
-        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8) else { return nil }
-        return busySeconds(procStat: text, ticksPerSecond: Double(sysconf(Int32(_SC_CLK_TCK))))
+    /// Stolen seconds of all CPUs: time the hypervisor ran something else while a vCPU had work
+    /// (the eighth field of the per-CPU lines), or nil where the field is missing.
+    static func stealSeconds(procStat text: String, ticksPerSecond: Double) -> Double? {
+        var steal = 0.0
+        var found = false
+        for line in text.split(separator: "\n") where line.hasPrefix("cpu") && !line.hasPrefix("cpu ") {
+            let fields = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+            guard fields.count >= 8 else { continue }
+            steal += fields[7]
+            found = true
+        }
+        return found ? steal / ticksPerSecond : nil
     }
+
+    static func busySeconds() -> Double? {
+        guard let text = procStat() else { return nil }
+        return busySeconds(procStat: text, ticksPerSecond: ticksPerSecond)
+    }
+
+    static func stealSeconds() -> Double? {
+        guard let text = procStat() else { return nil }
+        return stealSeconds(procStat: text, ticksPerSecond: ticksPerSecond)
+    }
+
+    private static func procStat() -> String? { try? String(contentsOfFile: "/proc/stat", encoding: .utf8) }
+    private static var ticksPerSecond: Double { Double(sysconf(Int32(_SC_CLK_TCK))) }
 
     /// User + system CPU time of this process (all threads).
     static func ownSeconds() -> Double {
@@ -32,11 +54,13 @@ struct BenchLoad {
     }
 
     let busy0: Double?
+    let steal0: Double?
     let own0: Double
     let wall0: UInt64
 
     init() {
         busy0 = BenchLoad.busySeconds()
+        steal0 = BenchLoad.stealSeconds()
         own0 = BenchLoad.ownSeconds()
         wall0 = DispatchTime.now().uptimeNanoseconds
     }
@@ -46,6 +70,15 @@ struct BenchLoad {
         let wall = Double(DispatchTime.now().uptimeNanoseconds - wall0) * 1e-9
         guard let busy0, let busy1 = BenchLoad.busySeconds(), wall > 0 else { return 0 }
         return max(0, ((busy1 - busy0) - (BenchLoad.ownSeconds() - own0)) / wall)
+    }
+
+    /// Cores' worth of time the hypervisor took from this VM's vCPUs since `init` (0 when unknown).
+    /// Processes in the VM do not see it: on a shared host it is the other tenants' load. It is
+    /// reported, not acted on, since the peers' harness does not count it either.
+    func stolenCores() -> Double {
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - wall0) * 1e-9
+        guard let steal0, let steal1 = BenchLoad.stealSeconds(), wall > 0 else { return 0 }
+        return max(0, (steal1 - steal0) / wall)
     }
 
     /// Waits (up to `timeout` seconds) for a 0.3 s window with at most `threshold` foreign cores.

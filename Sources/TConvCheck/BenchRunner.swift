@@ -25,6 +25,8 @@ public struct BenchReport: Sendable {
     /// Cores' worth of CPU other processes used during the kept timing window, and which try it was.
     public var foreignCores: Double = 0
     public var attempt: Int = 1
+    /// Cores' worth of time the hypervisor took from this VM's vCPUs during that window (steal time).
+    public var stolenCores: Double = 0
 
     public var gflops: Double { medianSeconds > 0 ? flops / medianSeconds / 1e9 : 0 }
 
@@ -38,6 +40,7 @@ public struct BenchReport: Sendable {
             ("check", .string(check.method)), ("check_passed", .bool(check.passed)),
             ("check_elements", .int(Int64(check.checkedElements))), ("check_worst_ratio", .double(check.worstRatio)),
             ("foreign_cores", .double(foreignCores)), ("attempt", .int(Int64(attempt))),
+            ("steal_cores", .double(stolenCores)),
         ]
         if !check.passed || error != nil { members.append(("message", .string(error ?? check.message))) }
         return .object(members)
@@ -134,10 +137,10 @@ enum BenchRunner {
                     tryCPU.append(c1 - c0)
                     if tryTimes.count >= minRuns && Double(t1 - start) * 1e-9 >= options.minTime { break }
                 }
-                let foreign = window.foreignCores()
+                let foreign = window.foreignCores(), stolen = window.stolenCores()
                 if attempt == 1 || foreign < report.foreignCores {
                     times = tryTimes; cpuTimes = tryCPU
-                    report.foreignCores = foreign; report.attempt = attempt
+                    report.foreignCores = foreign; report.attempt = attempt; report.stolenCores = stolen
                 }
                 if let threshold, foreign <= threshold { break }
             }

@@ -58,6 +58,27 @@ import TConvEngine
         #expect(BenchLoad.busySeconds(procStat: "intr 1", ticksPerSecond: 100) == nil)
     }
 
+    /// Steal time from /proc/stat: the eighth field of the per-CPU lines; named in the table above 5 %.
+    @Test func readsStealTimeFromProcStat() throws {
+        let text = """
+            cpu  1000 0 1000 5000 0 0 0 999 0 0
+            cpu0 100 10 50 2000 7 3 2 25 0 0
+            cpu1 200 0 100 3000 0 1 1 40 0 0
+            intr 12345
+            """
+        #expect(BenchLoad.stealSeconds(procStat: text, ticksPerSecond: 100) == 0.65)
+        #expect(BenchLoad.stealSeconds(procStat: "cpu0 1 2 3 4 5 6 7", ticksPerSecond: 100) == nil)
+        var report = BenchReport(name: "k3s2", kind: "throughput", dtype: .float32, threads: 1, runs: 5, medianSeconds: 0.004,
+                                 minSeconds: 0.004, maxSeconds: 0.005, medianCPUSeconds: 0.004, flops: 1e6, peakRSSBytes: 0,
+                                 tensorBytes: 0, check: BenchCheckResult(method: "full", passed: true, checkedElements: 1,
+                                                                         worstRatio: 0, message: ""), error: nil)
+        report.stolenCores = 0.04
+        #expect(BenchCommand.stealNote(report) == nil)
+        report.stolenCores = 0.31
+        #expect(BenchCommand.stealNote(report) == "k3s2 (0.31 cores)")
+        #expect(try JSON.parse(report.json.description)["steal_cores"] == .double(0.31))
+    }
+
     @Test func readsTheProjectSuite() throws {
         let cases = try BenchSuite.load(path: Self.suitePath)
         #expect(cases.count == 14)
