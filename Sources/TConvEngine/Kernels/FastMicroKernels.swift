@@ -208,7 +208,9 @@ enum PackedPanel: PanelStride {
 
 enum FastMicroKernels {
     /// Runs the register tile `shape` (arguments as for each kernel; `last` is not used by the
-    /// one-column tiles), in its version with prefetches when there are lines to prefetch.
+    /// one-column tiles), in its version with prefetches when there are lines to prefetch, and for
+    /// the 12-pixel tiles in their `PackedPanel` version when `ldw` and `last` are the packed
+    /// layout's (`PanelStride`).
     @inline(__always)
     static func tile<T: FastScalar>(_ shape: FastPlan.Tile, taps: Int, cin: Int, rows: UnsafePointer<UnsafePointer<T>>,
                                     w: UnsafePointer<T>, wTap: UnsafePointer<Int>, ldw: Int, cinOffset: Int,
