@@ -4,7 +4,8 @@ rounds), this machine. Prints markdown.
 
 usage: analyze.py DIR[,DIR...] [PEAK_1T PEAK_2T]   (DIR: a folder of paired.py's tconv-r*.jsonl and
 peers-r*.json, and cores-r*.jsonl where paired.py recorded the core probe; several folders,
-comma-separated, are pooled as one run of all their rounds)"""
+comma-separated, are pooled as one run of all their rounds). Runs whose records say the host took
+CPU time from the VM (steal_cores above 0.05) are listed at the end."""
 import json, glob, statistics, math, sys, os
 TOOLS = os.path.dirname(os.path.abspath(__file__))
 suite = json.load(open(os.path.join(TOOLS, '../suite.json')))
@@ -112,5 +113,14 @@ if probes:
         cell = lambda xs: f"{med(xs):.1f} ({len(xs)})" if xs else "-"
         out.append(f"| {c['name']} | {cell(groups[True])} | {cell(groups[False])} | {cell(peer_groups[True])} | {cell(peer_groups[False])} |")
     out.append("\n(GFLOP/s, median, with the number of runs in brackets.)")
+robbed = [d for recs in T.values() for d in recs if d.get('steal_cores', 0) > 0.05]
+if robbed:
+    # Records from tconv builds that report steal time (4a3c73e on): runs the host took CPU from.
+    out.append("\n### tconv runs during which the host took more than 5 % of a core from this VM (steal)\n")
+    out.append("| case | threads | dtype | round | tag | GFLOP/s | steal (cores) |")
+    out.append("|---|---|---|---|---|---|---|")
+    for d in sorted(robbed, key=lambda d: (d.get('round', 0), d['name'], -d['threads'], d['dtype'])):
+        out.append(f"| {d['name']} | {d['threads']} | {d['dtype']} | {d.get('round', '-')} | {d.get('tag', '-')} | "
+                   f"{d['gflops']:.1f} | {d['steal_cores']:.2f} |")
 out.append(f"\npeer versions: {versions}; tconv records: {sum(len(v) for v in T.values())}; peer rounds: {len(rounds)}")
 print("\n".join(out))
