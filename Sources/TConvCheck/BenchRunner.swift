@@ -137,7 +137,7 @@ enum BenchRunner {
                     tryCPU.append(c1 - c0)
                     if tryTimes.count >= minRuns && Double(t1 - start) * 1e-9 >= options.minTime { break }
                 }
-                let foreign = window.foreignCores(), stolen = window.stolenCores()
+                let (foreign, stolen) = window.loads()
                 if attempt == 1 || foreign < report.foreignCores {
                     times = tryTimes; cpuTimes = tryCPU
                     report.foreignCores = foreign; report.attempt = attempt; report.stolenCores = stolen

@@ -46,27 +46,24 @@ import TConvEngine
         #expect(try JSON.parse(CoreProbe.json(failed))["error"] == .string("needs 2 cores, this machine has 1"))
     }
 
+    /// /proc/stat as Linux writes it: the total line, one line per CPU (user nice system idle iowait
+    /// irq softirq steal guest guest_nice, in ticks), then other counters.
+    static let procStat = """
+        cpu  1000 0 1000 5000 0 0 0 999 0 0
+        cpu0 100 10 50 2000 7 3 2 25 0 0
+        cpu1 200 0 100 3000 0 1 1 40 0 0
+        intr 12345
+        """
+
     /// Busy time from /proc/stat: user + nice + system + irq + softirq of the per-CPU lines only.
     @Test func readsBusyTimeFromProcStat() {
-        let text = """
-            cpu  1000 0 1000 5000 0 0 0 0 0 0
-            cpu0 100 10 50 2000 7 3 2 0 0 0
-            cpu1 200 0 100 3000 0 1 1 0 0 0
-            intr 12345
-            """
-        #expect(BenchLoad.busySeconds(procStat: text, ticksPerSecond: 100) == 4.67)
+        #expect(BenchLoad.busySeconds(procStat: Self.procStat, ticksPerSecond: 100) == 4.67)
         #expect(BenchLoad.busySeconds(procStat: "intr 1", ticksPerSecond: 100) == nil)
     }
 
     /// Steal time from /proc/stat: the eighth field of the per-CPU lines; named in the table above 5 %.
     @Test func readsStealTimeFromProcStat() throws {
-        let text = """
-            cpu  1000 0 1000 5000 0 0 0 999 0 0
-            cpu0 100 10 50 2000 7 3 2 25 0 0
-            cpu1 200 0 100 3000 0 1 1 40 0 0
-            intr 12345
-            """
-        #expect(BenchLoad.stealSeconds(procStat: text, ticksPerSecond: 100) == 0.65)
+        #expect(BenchLoad.stealSeconds(procStat: Self.procStat, ticksPerSecond: 100) == 0.65)
         #expect(BenchLoad.stealSeconds(procStat: "cpu0 1 2 3 4 5 6 7", ticksPerSecond: 100) == nil)
         var report = BenchReport(name: "k3s2", kind: "throughput", dtype: .float32, threads: 1, runs: 5, medianSeconds: 0.004,
                                  minSeconds: 0.004, maxSeconds: 0.005, medianCPUSeconds: 0.004, flops: 1e6, peakRSSBytes: 0,

@@ -20,6 +20,12 @@ private func checkTile<T: FastScalar>(_ shape: FastPlan.Tile, _: T.Type, packed:
     // (it then overlaps them, as the last block of a group does).
     let last = shape.lastHalves == nil ? 0 : (packed ? nr - lastWidth : max(0, nr - lastWidth - 3))
     let taps = 3, cin = 5, cinOffset = 2, rowLength = cinOffset + cin
+    // The packed case is the layout the dispatcher recognises (else it would test the given-stride
+    // variant twice).
+    if packed && (ldw != shape.packedWidth(vectorWidth: v) || (shape.lastHalves != nil && last != shape.packedLast(vectorWidth: v))) {
+        return "\(shape) \(T.self): the packed layout is ldw \(shape.packedWidth(vectorWidth: v)), last "
+            + "\(shape.packedLast(vectorWidth: v)), not \(ldw) and \(last)"
+    }
     let written = shape.lastHalves == nil ? Array(0..<nr) : Array(Set(Array(0..<(nr - lastWidth)) + Array(last..<(last + lastWidth)))).sorted()
 
     // Input rows [taps][mr] of rowLength values, weights [taps] blocks of [cin][ldw].

@@ -201,7 +201,8 @@ enum GivenPanel: PanelStride {
     static var packed: Bool { false }
 }
 
-/// The packed layout's constants (the caller checked that its `ldw` and `last` equal them).
+/// The packed layout's constants, `FastPlan.Tile.packedWidth` and `packedLast` (the caller checked
+/// that its `ldw` and `last` equal them).
 enum PackedPanel: PanelStride {
     static var packed: Bool { true }
 }
@@ -217,7 +218,7 @@ enum FastMicroKernels {
                                     accumulate: Bool, dst: UnsafePointer<UnsafeMutablePointer<T>>, last: Int,
                                     prefetch: UnsafeBufferPointer<UnsafeRawPointer>) {
         @inline(__always)
-        func run<P: OutputPrefetch>(_ mode: P.Type) {
+        func run<P: OutputPrefetch, S: PanelStride>(_ mode: P.Type, _ stride: S.Type) {
             switch shape {
             case .m6n4:
                 tile6x4(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
@@ -229,42 +230,28 @@ enum FastMicroKernels {
                 tile8x3(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
                         dst: dst, last: last, prefetch: prefetch, mode)
             case .m12n2:
-                let v = T.Vector.scalarCount
-                if ldw == 2 * v && last == v {
-                    tile12x2(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
-                             dst: dst, last: last, prefetch: prefetch, mode, PackedPanel.self)
-                } else {
-                    tile12x2(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
-                             dst: dst, last: last, prefetch: prefetch, mode, GivenPanel.self)
-                }
+                tile12x2(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
+                         dst: dst, last: last, prefetch: prefetch, mode, stride)
             case .m12n1h:
-                let v = T.Vector.scalarCount
-                if ldw == 2 * v && last == v {
-                    tile12x1h(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
-                              dst: dst, last: last, prefetch: prefetch, mode, PackedPanel.self)
-                } else {
-                    tile12x1h(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
-                              dst: dst, last: last, prefetch: prefetch, mode, GivenPanel.self)
-                }
+                tile12x1h(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
+                          dst: dst, last: last, prefetch: prefetch, mode, stride)
             case .m12n1:
-                if ldw == T.Vector.scalarCount {
-                    tile12x1(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
-                             dst: dst, prefetch: prefetch, mode, PackedPanel.self)
-                } else {
-                    tile12x1(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
-                             dst: dst, prefetch: prefetch, mode, GivenPanel.self)
-                }
+                tile12x1(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
+                         dst: dst, prefetch: prefetch, mode, stride)
             case .m12nh:
-                if ldw == T.Vector.scalarCount / 2 {
-                    tile12xh(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
-                             dst: dst, prefetch: prefetch, mode, PackedPanel.self)
-                } else {
-                    tile12xh(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
-                             dst: dst, prefetch: prefetch, mode, GivenPanel.self)
-                }
+                tile12xh(taps: taps, cin: cin, rows: rows, w: w, wTap: wTap, ldw: ldw, cinOffset: cinOffset, accumulate: accumulate,
+                         dst: dst, prefetch: prefetch, mode, stride)
             }
         }
-        if prefetch.isEmpty { run(NoOutputPrefetch.self) } else { run(PrefetchNextTile.self) }
+        // The 12-pixel tiles' `PackedPanel` version when the panel is laid out as the packed copy is.
+        let v = T.Vector.scalarCount
+        let packed = ldw == shape.packedWidth(vectorWidth: v) && (shape.lastHalves == nil || last == shape.packedLast(vectorWidth: v))
+        switch (prefetch.isEmpty, packed) {
+        case (true, false): run(NoOutputPrefetch.self, GivenPanel.self)
+        case (true, true): run(NoOutputPrefetch.self, PackedPanel.self)
+        case (false, false): run(PrefetchNextTile.self, GivenPanel.self)
+        case (false, true): run(PrefetchNextTile.self, PackedPanel.self)
+        }
     }
 
     /// 6 pixels x 4V output channels: 24 accumulators. w: panel [taps][cin][4V].
@@ -450,8 +437,8 @@ enum FastMicroKernels {
         prefetch: UnsafeBufferPointer<UnsafeRawPointer>, _: P.Type, _: S.Type
     ) {
         var lines = LinePrefetcher<P>(prefetch)
-        let ldw = S.packed ? 2 * T.Vector.scalarCount : givenLdw
-        let last = S.packed ? T.Vector.scalarCount : givenLast
+        let ldw = S.packed ? FastPlan.Tile.m12n2.packedWidth(vectorWidth: T.Vector.scalarCount) : givenLdw
+        let last = S.packed ? FastPlan.Tile.m12n2.packedLast(vectorWidth: T.Vector.scalarCount) : givenLast
         var c00 = T.Vector(), c01 = T.Vector()
         var c10 = T.Vector(), c11 = T.Vector()
         var c20 = T.Vector(), c21 = T.Vector()
@@ -532,8 +519,8 @@ enum FastMicroKernels {
         prefetch: UnsafeBufferPointer<UnsafeRawPointer>, _: P.Type, _: S.Type
     ) {
         var lines = LinePrefetcher<P>(prefetch)
-        let ldw = S.packed ? 2 * T.Vector.scalarCount : givenLdw
-        let last = S.packed ? T.Vector.scalarCount : givenLast
+        let ldw = S.packed ? FastPlan.Tile.m12n1h.packedWidth(vectorWidth: T.Vector.scalarCount) : givenLdw
+        let last = S.packed ? FastPlan.Tile.m12n1h.packedLast(vectorWidth: T.Vector.scalarCount) : givenLast
         var c00 = T.Vector(), c01 = T.Half()
         var c10 = T.Vector(), c11 = T.Half()
         var c20 = T.Vector(), c21 = T.Half()
@@ -613,7 +600,7 @@ enum FastMicroKernels {
         prefetch: UnsafeBufferPointer<UnsafeRawPointer>, _: P.Type, _: S.Type
     ) {
         var lines = LinePrefetcher<P>(prefetch)
-        let ldw = S.packed ? T.Vector.scalarCount : givenLdw
+        let ldw = S.packed ? FastPlan.Tile.m12n1.packedWidth(vectorWidth: T.Vector.scalarCount) : givenLdw
         var c00 = T.Vector()
         var c10 = T.Vector()
         var c20 = T.Vector()
@@ -693,7 +680,7 @@ enum FastMicroKernels {
         prefetch: UnsafeBufferPointer<UnsafeRawPointer>, _: P.Type, _: S.Type
     ) {
         var lines = LinePrefetcher<P>(prefetch)
-        let ldw = S.packed ? T.Vector.scalarCount / 2 : givenLdw
+        let ldw = S.packed ? FastPlan.Tile.m12nh.packedWidth(vectorWidth: T.Vector.scalarCount) : givenLdw
         var c00 = T.Half()
         var c10 = T.Half()
         var c20 = T.Half()

@@ -59,6 +59,17 @@ struct FastPlan {
             }
         }
 
+        /// Width of a row of the packed weight copy for this tile: its channels rounded up to whole
+        /// vectors (a half-vector tile's rows stay half a vector).
+        func packedWidth(vectorWidth v: Int) -> Int {
+            let nr = halves * v / 2
+            return nr < v ? nr : (nr + v - 1) / v * v
+        }
+
+        /// Offset of the last column within a packed row: right after the columns before it (0 for
+        /// one-column tiles, which have none).
+        func packedLast(vectorWidth v: Int) -> Int { lastHalves.map { (halves - $0) * v / 2 } ?? 0 }
+
         /// Relative speed per useful lane (fewer loads per FMA in the larger tiles, and fewer tiles'
         /// worth of row pointers and stores per output). Measured on FCN's folded upsamplers, whose
         /// short reductions (4 taps x 21 channels) show it most: 168 channels ran at 62-71 GFLOP/s
@@ -187,8 +198,8 @@ struct FastPlan {
         // 64-byte lines: with the copy 64-byte aligned, every weight vector the kernel loads sits
         // in one cache line (a load across two costs double); a half-vector tile's 32-byte rows
         // need no padding for that.
-        if case .tile = chosen {
-            packedWidth = nr < v ? nr : (nr + v - 1) / v * v
+        if case .tile(let tile) = chosen {
+            packedWidth = tile.packedWidth(vectorWidth: v)
             packedTapRow = packedWidth * blocks
         } else {
             packedWidth = max(cout, nr)
