@@ -63,7 +63,7 @@ func reference<T: EngineScalar>(_ p: ConvProblem, transposed: Bool, x: [T], w: [
 func fast<T: EngineScalar>(_ p: ConvProblem, transposed: Bool, x: [T], w: [T], count: Int, threads: Int = 1,
                                    kernel: FastPlan.Kernel? = nil, parallelThreshold: Int = FastKernels.parallelThreshold,
                                    packBudget: Int = FastKernels.workspaceLimit / 2, control: ComputeControl? = nil,
-                                   fold: Bool? = nil, winograd: Bool = true) throws -> [T]? {
+                                   fold: Bool? = nil, winograd: Bool = true, overlap: Bool? = nil) throws -> [T]? {
     // NaN everywhere first: the fast kernels must write every output element themselves.
     var out = [T](repeating: .nan, count: count)
     let ran = try x.withUnsafeBufferPointer { xp in
@@ -71,7 +71,7 @@ func fast<T: EngineScalar>(_ p: ConvProblem, transposed: Bool, x: [T], w: [T], c
             try out.withUnsafeMutableBufferPointer { op in
                 try FastKernels.run(p, transposed: transposed, input: xp, filter: wp, output: op, threads: threads,
                                     control: control, kernel: kernel, parallelThreshold: parallelThreshold, packBudget: packBudget,
-                                    fold: fold, winograd: winograd)
+                                    fold: fold, winograd: winograd, overlap: overlap)
             }
         }
     }
@@ -98,7 +98,8 @@ private func magnitudes(_ p: ConvProblem, transposed: Bool, x: [Double], w: [Dou
     try reference(p, transposed: transposed, x: x.map { abs($0) }, w: w.map { abs($0) }, count: count)
 }
 
-private func check(_ p: ConvProblem, transposed: Bool, seed: UInt64, kernels: [FastPlan.Kernel?], fold: Bool? = nil) throws {
+private func check(_ p: ConvProblem, transposed: Bool, seed: UInt64, kernels: [FastPlan.Kernel?], fold: Bool? = nil,
+                   overlap: Bool? = nil) throws {
     var rng = SeededRandom(seed: seed)
     let o64 = operands(p, transposed: transposed, &rng, as: Double.self)
     let terms = p.kernel.reduce(1, *) * (transposed ? p.featureChannels : p.imageChannels) / p.groups
@@ -108,13 +109,16 @@ private func check(_ p: ConvProblem, transposed: Bool, seed: UInt64, kernels: [F
     let want32 = try reference(p, transposed: transposed, x: x32, w: w32, count: o64.outCount)
     for kernel in kernels {
         let label = "\(transposed ? "transposed" : "forward") \(p) kernel \(kernel.map { "\($0)" } ?? "auto") fold \(fold.map { "\($0)" } ?? "auto")"
-        if let got = try fast(p, transposed: transposed, x: o64.x, w: o64.w, count: o64.outCount, kernel: kernel, fold: fold) {
+            + " overlap \(overlap.map { "\($0)" } ?? "auto")"
+        if let got = try fast(p, transposed: transposed, x: o64.x, w: o64.w, count: o64.outCount, kernel: kernel, fold: fold,
+                              overlap: overlap) {
             let m = mismatch(got, want64, magnitude: magnitude, terms: terms, u: 0x1p-53)
             #expect(m == nil, "float64 \(label): \(m ?? "")")
         } else {
             #expect(kernel != nil, "fast path declined \(label)")
         }
-        if let got = try fast(p, transposed: transposed, x: x32, w: w32, count: o64.outCount, kernel: kernel, fold: fold) {
+        if let got = try fast(p, transposed: transposed, x: x32, w: w32, count: o64.outCount, kernel: kernel, fold: fold,
+                              overlap: overlap) {
             let m = mismatch(got, want32, magnitude: magnitude, terms: terms, u: 0x1p-24)
             #expect(m == nil, "float32 \(label): \(m ?? "")")
         }
@@ -194,6 +198,47 @@ private let allKernels: [FastPlan.Kernel?] = [nil] + FastPlan.DotTile.allCases.m
         #expect(one == many, "folded: \(threads) threads differ from 1")
     }
     try check(fcn, transposed: true, seed: 1400, kernels: [nil])
+}
+
+@Test func overlappingLastAxisMatchesReference() throws {
+    // Last axis with stride 2 and three taps: its column pairs run as overlapping blocks
+    // (`FastOverlapFold`), the columns outside whole blocks through the general kernels. Crops from
+    // 0 to past the kernel (blocks cut at both ends), rows of 1 to 17 blocks (every tile width, and
+    // rows of several tiles), any stride, kernel and dilation on the other axes (taps reading only
+    // padding, phases no tap reaches), 1-D to 3-D, channels-first, batches, input channels that
+    // are and are not a multiple of V, 2V and 4V output channels; float32 and float64 (where 2V
+    // is 16 channels and 32 are 4V) against the reference.
+    var rng = SeededRandom(seed: 0x0E1A)
+    var ran = 0
+    for index in 0..<24 * fuzzScale {
+        var p = randomProblem(&rng, transposed: true)
+        let last = p.rank - 1
+        p.strides[last] = 2; p.kernel[last] = 3; p.dilations[last] = 1
+        p.padBefore[last] = rng.draw(0...4); p.padAfter[last] = p.padBefore[last]
+        p.feature[last] = rng.draw(1...17)
+        p.image[last] = max(1, 2 * p.feature[last] + rng.draw(-3...2))
+        p.imageChannels = [16, 32, 64][rng.draw(0...2)]
+        p.featureChannels = [3, 16, 21, 32][rng.draw(0...3)]
+        for (v, bytes) in [(16, 4), (8, 8)] where FastOverlapFold(p, vectorWidth: v, elementBytes: bytes, forced: true) != nil {
+            ran += 1
+        }
+        try check(p, transposed: true, seed: UInt64(1500 + index), kernels: [nil], overlap: true)
+    }
+    #expect(ran >= 24 * fuzzScale, "only \(ran) of \(48 * fuzzScale) runs (float32 and float64) took the overlapping blocks")
+    // conv3d k3s2's shape, smaller: chosen on its own, several work units and tiles per row, the
+    // same bits on any thread count, and the same as the phase-by-phase kernels within rounding.
+    let conv3d = ConvProblem(rank: 3, batch: 1, image: [8, 8, 32], feature: [4, 4, 16], kernel: [3, 3, 3], strides: [2, 2, 2],
+                             dilations: [1, 1, 1], padBefore: [0, 0, 0], padAfter: [1, 1, 1], imageChannels: 32, featureChannels: 64)
+    #expect(FastOverlapFold(conv3d, vectorWidth: 16, elementBytes: 4, forced: false) != nil)
+    #expect(FastOverlapFold(conv3d, vectorWidth: 8, elementBytes: 8, forced: false) == nil, "float64: 32 channels are 4V")
+    let o = operands(conv3d, transposed: true, &rng, as: Float.self)
+    let one = try fast(conv3d, transposed: true, x: o.x, w: o.w, count: o.outCount, threads: 1, parallelThreshold: 0)
+    for threads in [2, 3] {
+        let many = try fast(conv3d, transposed: true, x: o.x, w: o.w, count: o.outCount, threads: threads, parallelThreshold: 0)
+        #expect(one == many, "overlapping blocks: \(threads) threads differ from 1")
+    }
+    try check(conv3d, transposed: true, seed: 1600, kernels: [nil])
+    try check(conv3d, transposed: true, seed: 1601, kernels: [nil], overlap: false)
 }
 
 @Test func lastChannelBlockGetsItsOwnTileWhenThatSavesLanes() {

@@ -101,13 +101,15 @@ struct FastGeometry {
     /// stored as one contiguous run of s pixels. FCN's 21 classes need the slow 12x(V + V/2) tile and
     /// use 21 of its 24 lanes; 8 * 21 = 168 runs in 6x4V tiles with a 6x3V last block (176 lanes
     /// for 168), and the row-pointer table of a pixel serves s times the work. Transposed ops only.
-    enum LastAxis {
+    enum LastAxis: Equatable {
         /// Every output, in stride-residue phases (the general scheme).
         case all
         /// Only the whole blocks, folded (`FastGeometry.foldedBlocks`), one phase per other-axes residue.
         case folded
-        /// Only the outputs outside the whole blocks (at most s - 1 columns at each end).
-        case edges
+        /// Only the outputs outside blocks `blocks` (block b: the s columns from s*b - pad), which
+        /// another scheme computes: the folded blocks, or `FastOverlapFold`'s. At most s - 1
+        /// columns at each end.
+        case edges(blocks: Range<Int>)
     }
 
     /// The blocks b of a folded last axis of a transposed conv, each covering outputs
@@ -183,7 +185,12 @@ struct FastGeometry {
             let s = p.strides[axis], d = p.dilations[axis], pad = p.padBefore[axis], kernel = p.kernel[axis]
             let outCount = transposed ? p.image[axis] : p.feature[axis]
             let inCount = transposed ? p.feature[axis] : p.image[axis]
-            let fold = mode == .all ? nil : FastGeometry.foldedBlocks(p, axis: axis)
+            let fold: Range<Int>?
+            switch mode {
+            case .all: fold = nil
+            case .folded: fold = FastGeometry.foldedBlocks(p, axis: axis)
+            case .edges(let blocks): fold = blocks
+            }
             if mode == .folded, let fold {
                 // Block b covers outputs [s*b - pad, s*b - pad + s); column q of it is reached by taps
                 // q + s*j, all reading input b - j (spec 1.3 with d = 1 and K a multiple of s). The tap
@@ -209,7 +216,7 @@ struct FastGeometry {
                         taps.append((tap, tap * d - pad))
                     }
                 }
-                if mode == .edges, let fold {
+                if case .edges = mode, let fold {
                     // Only the outputs outside the folded blocks: [0, left) and [right, outCount).
                     let left = s * fold.lowerBound - pad, right = s * fold.upperBound - pad
                     let mLeft = min(count, max(0, ceilDiv(left - r, s))), mRight = min(count, max(0, ceilDiv(right - r, s)))

@@ -36,18 +36,18 @@ enum FastKernels {
                                      threads: Int, control: ComputeControl?, kernel: FastPlan.Kernel?,
                                      parallelThreshold: Int = FastKernels.parallelThreshold,
                                      packBudget: Int = FastKernels.workspaceLimit / 2, fold: Bool? = nil,
-                                     winograd: Bool = true) throws(EngineError) -> Bool {
+                                     winograd: Bool = true, overlap: Bool? = nil) throws(EngineError) -> Bool {
         if T.self == Float.self {
             return try typed(problem, transposed: transposed, input: rebound(input, Float.self), filter: rebound(filter, Float.self),
                              output: reboundMutable(output, Float.self), threads: threads, control: control, kernel: kernel,
                              parallelThreshold: parallelThreshold, packBudget: packBudget, fold: fold,
-                             winograd: winograd)
+                             winograd: winograd, overlap: overlap)
         }
         if T.self == Double.self {
             return try typed(problem, transposed: transposed, input: rebound(input, Double.self), filter: rebound(filter, Double.self),
                              output: reboundMutable(output, Double.self), threads: threads, control: control, kernel: kernel,
                              parallelThreshold: parallelThreshold, packBudget: packBudget, fold: fold,
-                             winograd: winograd)
+                             winograd: winograd, overlap: overlap)
         }
         return false
     }
@@ -64,7 +64,7 @@ enum FastKernels {
                                              filter: UnsafeBufferPointer<T>, output: UnsafeMutableBufferPointer<T>,
                                              threads requested: Int, control: ComputeControl?,
                                              kernel: FastPlan.Kernel?, parallelThreshold: Int, packBudget: Int,
-                                             fold: Bool?, winograd: Bool) throws(EngineError) -> Bool {
+                                             fold: Bool?, winograd: Bool, overlap: Bool?) throws(EngineError) -> Bool {
         guard problem.rank >= 1, problem.rank <= 3, problem.groups >= 1,
               problem.imageChannels % problem.groups == 0, problem.featureChannels % problem.groups == 0 else { return false }
         // Tiny problems: a direct loop, nothing allocated, no threads.
@@ -81,6 +81,16 @@ enum FastKernels {
         let elementBytes = MemoryLayout<T>.stride
         let batches = problem.channelsFirst ? problem.batch : 1
 
+        // A last axis of stride 2 and three taps: its column pairs computed together (`FastOverlapFold`).
+        if kernel == nil, fold == nil, transposed, overlap ?? true,
+           let over = FastOverlapFold(item, vectorWidth: v, elementBytes: elementBytes, forced: overlap == true),
+           over.packCount * elementBytes <= packBudget, let x = input.baseAddress, let w = filter.baseAddress,
+           let y = output.baseAddress,
+           try runOverlap(over, problem, item, input: x, filter: w, output: y, threads: requested, control: control,
+                          parallelThreshold: parallelThreshold, packBudget: packBudget) {
+            return true
+        }
+
         // Packed weights over half the workspace (a filter of tens of MiB): run the phases in passes
         // that each pack only their own weights; when one phase alone is too large, use the kernel
         // family that reads the filter in place. (Decided without the thread count, so the result
@@ -89,10 +99,11 @@ enum FastKernels {
         // plan is then never built.
         let plans: [FastPlan]
         if kernel == nil, transposed, fold ?? foldPays(item, vectorWidth: v),
-           FastGeometry.foldedBlocks(item.asThreeD, axis: 2) != nil,
+           let folded = FastGeometry.foldedBlocks(item.asThreeD, axis: 2),
            let blocks = passes(FastPlan(FastGeometry(item, transposed: true, lastAxis: .folded), transposed: true, vectorWidth: v),
                                transposed: true, vectorWidth: v, packBudget: packBudget, elementBytes: elementBytes, forced: false),
-           let edges = passes(FastPlan(FastGeometry(item, transposed: true, lastAxis: .edges), transposed: true, vectorWidth: v),
+           let edges = passes(FastPlan(FastGeometry(item, transposed: true, lastAxis: .edges(blocks: folded)), transposed: true,
+                                       vectorWidth: v),
                               transposed: true, vectorWidth: v, packBudget: packBudget, elementBytes: elementBytes, forced: false) {
             plans = blocks + edges
         } else {
@@ -140,6 +151,36 @@ enum FastKernels {
         for p in plans { totalGroups += p.groupCount }
         control?.begin(totalUnits: totalGroups * batches)
         try channelsLast(problem, g, input: x, output: y) { (x, y) throws(EngineError) in
+            for executor in executors { try executor.run(input: x, filter: w, output: y, control: control) }
+        }
+        return true
+    }
+
+    /// Runs `over` and the general kernels on the columns outside its blocks; false (nothing
+    /// written) when they would need more than the workspace.
+    private static func runOverlap<T: FastScalar>(_ over: FastOverlapFold, _ problem: ConvProblem, _ item: ConvProblem,
+                                                  input x: UnsafePointer<T>, filter w: UnsafePointer<T>,
+                                                  output y: UnsafeMutablePointer<T>, threads requested: Int,
+                                                  control: ComputeControl?, parallelThreshold: Int,
+                                                  packBudget: Int) throws(EngineError) -> Bool {
+        let v = T.Vector.scalarCount, elementBytes = MemoryLayout<T>.stride
+        let g = FastGeometry(item, transposed: true, lastAxis: .edges(blocks: over.blocks))
+        var edges = [FastPlan]()
+        if !over.coversLastAxis {
+            guard let plans = passes(FastPlan(g, transposed: true, vectorWidth: v), transposed: true, vectorWidth: v,
+                                     packBudget: packBudget, elementBytes: elementBytes, forced: false) else { return false }
+            edges = plans
+        }
+        let threads = over.multiplyAdds < parallelThreshold ? 1 : FastParallel.threadCount(requested: requested, units: over.runs)
+        let executors = edges.map { FastExecutor<T>(plan: $0, threads: threads) }
+        var bytes = over.bytesNeeded(threads: threads, elementBytes: elementBytes)
+        for e in executors { bytes = max(bytes, e.bytesNeeded) }
+        guard bytes + layoutScratch(problem, g) * elementBytes <= workspaceLimit else { return false }
+        var units = over.runs
+        for plan in edges { units += plan.groupCount }
+        control?.begin(totalUnits: units * (problem.channelsFirst ? problem.batch : 1))
+        try channelsLast(problem, g, input: x, output: y) { (x, y) throws(EngineError) in
+            try over.run(input: x, filter: w, output: y, threads: threads, control: control)
             for executor in executors { try executor.run(input: x, filter: w, output: y, control: control) }
         }
         return true
