@@ -379,17 +379,24 @@ private let allKernels: [FastPlan.Kernel?] = [nil] + FastPlan.DotTile.allCases.m
 }
 
 @Test func cancelledControlStopsTheRunAndProgressCompletesOtherwise() throws {
-    let p = ConvProblem(rank: 2, batch: 2, image: [16, 16], feature: [8, 8], kernel: [4, 4], strides: [2, 2], dilations: [1, 1],
-                        padBefore: [1, 1], padAfter: [1, 1], imageChannels: 32, featureChannels: 32)
-    var rng = SeededRandom(seed: 9)
-    let o = operands(p, transposed: true, &rng, as: Float.self)
-    let control = ComputeControl()
-    _ = try fast(p, transposed: true, x: o.x, w: o.w, count: o.outCount, threads: 2, parallelThreshold: 0, control: control)
-    #expect(control.progress == 1)
-    control.cancel()
-    for threads in [1, 2] {
-        #expect(throws: EngineError.self) {
-            _ = try fast(p, transposed: true, x: o.x, w: o.w, count: o.outCount, threads: threads, parallelThreshold: 0, control: control)
+    // The phase-by-phase tiles, and the overlapping column pairs with an edge column left to them.
+    let tiles = ConvProblem(rank: 2, batch: 2, image: [16, 16], feature: [8, 8], kernel: [4, 4], strides: [2, 2], dilations: [1, 1],
+                            padBefore: [1, 1], padAfter: [1, 1], imageChannels: 32, featureChannels: 32)
+    let pairs = ConvProblem(rank: 2, batch: 2, image: [16, 15], feature: [8, 8], kernel: [3, 3], strides: [2, 2], dilations: [1, 1],
+                            padBefore: [0, 1], padAfter: [1, 1], imageChannels: 32, featureChannels: 32)
+    #expect(FastOverlapFold(pairs, vectorWidth: 16, elementBytes: 4, forced: false).map { !$0.coversLastAxis } == true)
+    for p in [tiles, pairs] {
+        var rng = SeededRandom(seed: 9)
+        let o = operands(p, transposed: true, &rng, as: Float.self)
+        let control = ComputeControl()
+        _ = try fast(p, transposed: true, x: o.x, w: o.w, count: o.outCount, threads: 2, parallelThreshold: 0, control: control)
+        #expect(control.progress == 1)
+        control.cancel()
+        for threads in [1, 2] {
+            #expect(throws: EngineError.self) {
+                _ = try fast(p, transposed: true, x: o.x, w: o.w, count: o.outCount, threads: threads, parallelThreshold: 0,
+                             control: control)
+            }
         }
     }
 }

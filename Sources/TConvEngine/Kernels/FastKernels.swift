@@ -10,7 +10,9 @@
 /// channels to fill the tiles is *folded* (`FastGeometry.LastAxis`): each block of s output columns
 /// becomes one pixel of s * C_out channels. A 2-D gather of 3x3 taps at unit step (stride 1, dilated
 /// or not) with enough channels runs as Winograd F(2x2, 3x3) instead (`FastWinograd`): 16 multiplies
-/// per 2x2 outputs instead of 36. Channels-first data is transposed to channels-last one
+/// per 2x2 outputs instead of 36. A transposed op whose last axis has stride 2 and three taps
+/// computes that axis's column pairs together (`FastOverlapFold`): neighbouring pairs share an
+/// input column, which the tile loads once. Channels-first data is transposed to channels-last one
 /// batch item at a time. Scratch memory is bounded by `workspaceLimit`: a filter too large to repack at once is
 /// repacked phase by phase (or read in place by the other kernel family); only a problem that fits
 /// none of these goes to the reference kernels.

@@ -191,7 +191,9 @@ struct LinePrefetcher<P: OutputPrefetch> {
 /// conv3d k3s2 (12x2V tiles), 1 thread, alternating with the old kernel: equal (100-109 GFLOP/s)
 /// while this VM's core runs at full speed, +7-13 % (84 against 78, 12 pairs) in the stretches of
 /// seconds when the same kernel runs a third slower on this host, which spare pure arithmetic
-/// loops; 2 threads 189 against 174 (8 pairs).
+/// loops; 2 threads 189 against 174 (8 pairs). (Measured before conv3d k3s2 moved to
+/// `FastOverlapFold`, which makes fewer loads still; the packed versions serve the other layers of
+/// 2V output channels, such as float64 with 16.)
 protocol PanelStride {
     static var packed: Bool { get }
 }

@@ -31,7 +31,7 @@ struct FastOverlapFold {
         var taps: [(k: (Int, Int), offset: (Int, Int))]
         /// Element offset of the phase's packed weights.
         var weights: Int
-        /// Output rows of the phase in all batch items: row r = (n, m0, m1), m1 fastest.
+        /// Output rows of the phase in one batch item; over all items, row r is (n, m0, m1), m1 fastest.
         var rows: Int { count.0 * count.1 }
     }
 
@@ -40,7 +40,7 @@ struct FastOverlapFold {
     let outSize: (Int, Int, Int)
     let cin: Int
     let cout: Int
-    /// Filter taps along axes 1 and 2 (a filter tap's index is (k0 * K1 + k1) * 3 + k2).
+    /// Filter taps along axis 1 (a filter tap's index is (k0 * K1 + k1) * 3 + k2).
     let kernel1: Int
     let phases: [Phase]
     /// Whole blocks of the last axis, and its crop p.
@@ -57,7 +57,7 @@ struct FastOverlapFold {
     let runs: Int
     let maxTaps: Int
 
-    /// Register tiles of a row: at most 6 blocks each, as even as possible (16 blocks: 6, 5, 5).
+    /// Register tiles of a row: at most 6 blocks each, as even as possible (16 blocks: 5, 5, 6).
     static let maxBlocks = 6
 
     /// Whole blocks of an overlapping last axis (stride 2, three taps, dilation 1), or nil. Block b
