@@ -166,6 +166,17 @@ private let allKernels: [FastPlan.Kernel?] = [nil] + FastPlan.DotTile.allCases.m
     }
 }
 
+/// The transposed `p` in float32 on 2 and 3 threads (threads from the smallest size on) gives the
+/// same bits as on 1.
+private func expectSameBitsOnAnyThreadCount(_ p: ConvProblem, _ label: String, _ rng: inout SeededRandom) throws {
+    let o = operands(p, transposed: true, &rng, as: Float.self)
+    let one = try fast(p, transposed: true, x: o.x, w: o.w, count: o.outCount, threads: 1, parallelThreshold: 0)
+    for threads in [2, 3] {
+        let many = try fast(p, transposed: true, x: o.x, w: o.w, count: o.outCount, threads: threads, parallelThreshold: 0)
+        #expect(one == many, "\(label): \(threads) threads differ from 1")
+    }
+}
+
 @Test func foldedLastAxisMatchesReference() throws {
     // Last axis with K a multiple of the stride: its blocks of s columns run folded into s * C_out
     // channels, the columns at the ends outside whole blocks in ordinary phases. Pads from 0 to
@@ -191,12 +202,7 @@ private let allKernels: [FastPlan.Kernel?] = [nil] + FastPlan.DotTile.allCases.m
     let fcn = ConvProblem(rank: 2, batch: 1, image: [16, 128], feature: [2, 16], kernel: [16, 16], strides: [8, 8], dilations: [1, 1],
                           padBefore: [4, 4], padAfter: [4, 4], imageChannels: 21, featureChannels: 21)
     #expect(FastKernels.foldPays(fcn, vectorWidth: 16))
-    let o = operands(fcn, transposed: true, &rng, as: Float.self)
-    let one = try fast(fcn, transposed: true, x: o.x, w: o.w, count: o.outCount, threads: 1, parallelThreshold: 0)
-    for threads in [2, 3] {
-        let many = try fast(fcn, transposed: true, x: o.x, w: o.w, count: o.outCount, threads: threads, parallelThreshold: 0)
-        #expect(one == many, "folded: \(threads) threads differ from 1")
-    }
+    try expectSameBitsOnAnyThreadCount(fcn, "folded", &rng)
     try check(fcn, transposed: true, seed: 1400, kernels: [nil])
 }
 
@@ -231,12 +237,7 @@ private let allKernels: [FastPlan.Kernel?] = [nil] + FastPlan.DotTile.allCases.m
                              dilations: [1, 1, 1], padBefore: [0, 0, 0], padAfter: [1, 1, 1], imageChannels: 32, featureChannels: 64)
     #expect(FastOverlapFold(conv3d, vectorWidth: 16, elementBytes: 4, forced: false) != nil)
     #expect(FastOverlapFold(conv3d, vectorWidth: 8, elementBytes: 8, forced: false) == nil, "float64: 32 channels are 4V")
-    let o = operands(conv3d, transposed: true, &rng, as: Float.self)
-    let one = try fast(conv3d, transposed: true, x: o.x, w: o.w, count: o.outCount, threads: 1, parallelThreshold: 0)
-    for threads in [2, 3] {
-        let many = try fast(conv3d, transposed: true, x: o.x, w: o.w, count: o.outCount, threads: threads, parallelThreshold: 0)
-        #expect(one == many, "overlapping blocks: \(threads) threads differ from 1")
-    }
+    try expectSameBitsOnAnyThreadCount(conv3d, "overlapping blocks", &rng)
     try check(conv3d, transposed: true, seed: 1600, kernels: [nil])
     try check(conv3d, transposed: true, seed: 1601, kernels: [nil], overlap: false)
 }

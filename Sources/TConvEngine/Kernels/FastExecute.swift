@@ -156,29 +156,15 @@ struct FastExecutor<T: FastScalar> {
             // vectors along C_in, shuffled in registers, V whole destination vectors stored.
             // Element-by-element copies through a buffer ran at a third of the speed and cost 5-13 %
             // of a call (dcgan_g2, atrous). Edges element by element.
-            let ks = g.kStride, ns = g.nStride, v = T.Vector.scalarCount
             let taps = g.phases[phaseIndex].taps.count, blockStride = taps * cin * width
-            let fullC = ks == 1 ? cin / v * v : 0
             for block in 0..<plan.blocks {
                 let (start, columns) = plan.blockSpan(block, cout: cout)
-                let full = ks == 1 ? columns / v * v : 0
-                let from = src + start &* ns, to = dst + block * blockStride
+                let to = dst + block * blockStride
                 for c in 0..<cin {
                     for j in columns..<width { to[c &* width &+ j] = 0 }
                 }
-                var j0 = 0
-                while j0 < full {
-                    var c0 = 0
-                    while c0 < fullC {
-                        T.transposeBlock(from + j0 &* ns + c0, ns, to + c0 &* width + j0, width)
-                        c0 += v
-                    }
-                    j0 += v
-                }
-                for j in 0..<columns {
-                    let row = from + j &* ns
-                    for c in (j < full ? fullC : 0)..<cin { to[c &* width &+ j] = row[c &* ks] }
-                }
+                T.transposeRows(src + start &* g.nStride, rowStride: g.nStride, channelStride: g.kStride, rows: columns,
+                                channels: cin, into: to, width: width)
             }
         case .dot:
             // [width][cin], input channels contiguous, zero rows past cout.

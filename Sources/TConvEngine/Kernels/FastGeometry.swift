@@ -116,10 +116,28 @@ struct FastGeometry {
     /// [s*b - pad, s*b - pad + s) wholly inside the output; nil when the axis cannot be folded or no
     /// block fits.
     static func foldedBlocks(_ p: ConvProblem, axis: Int) -> Range<Int>? {
-        let s = p.strides[axis], k = p.kernel[axis], pad = p.padBefore[axis], out = p.image[axis]
+        let s = p.strides[axis], k = p.kernel[axis]
         guard s > 1, p.dilations[axis] == 1, k % s == 0, p.groups == 1 else { return nil }
+        return wholeBlocks(stride: s, pad: p.padBefore[axis], outputs: p.image[axis])
+    }
+
+    /// The blocks b whose s output columns [s*b - pad, s*b - pad + s) lie wholly inside `outputs`
+    /// columns, or nil when none does (the folded last axis's, and `FastOverlapFold`'s).
+    static func wholeBlocks(stride s: Int, pad: Int, outputs out: Int) -> Range<Int>? {
         let first = ceilDiv(pad, s), last = (out + pad - s) >= 0 ? (out + pad - s) / s : -1
         return last >= first ? first..<(last + 1) : nil
+    }
+
+    /// The taps of a transposed conv's axis that reach the outputs of residue r (o = r + s*m), with
+    /// the input offset each reads at (input m + offset): tap k when (r + pad - k*d) is a multiple
+    /// of s (spec 1.3, gather form).
+    static func transposedTaps(residue r: Int, stride s: Int, dilation d: Int, pad: Int, kernel: Int) -> [(k: Int, offset: Int)] {
+        var taps = [(k: Int, offset: Int)]()
+        for k in 0..<kernel {
+            let numerator = r + pad - k * d
+            if numerator % s == 0 { taps.append((k, numerator / s)) }
+        }
+        return taps
     }
 
     /// Total multiply-adds the phases will issue (taps that never hit the input are already gone).
@@ -206,16 +224,8 @@ struct FastGeometry {
             for r in 0..<residues {
                 let count = outCount > r ? (outCount - r + residues - 1) / residues : 0
                 let inStep = transposed ? 1 : s
-                var taps = [(k: Int, offset: Int)]()
-                for tap in 0..<kernel {
-                    if transposed {
-                        let numerator = r + pad - tap * d
-                        guard numerator % s == 0 else { continue }
-                        taps.append((tap, numerator / s))
-                    } else {
-                        taps.append((tap, tap * d - pad))
-                    }
-                }
+                let taps = transposed ? FastGeometry.transposedTaps(residue: r, stride: s, dilation: d, pad: pad, kernel: kernel)
+                                      : (0..<kernel).map { (k: $0, offset: $0 * d - pad) }
                 if case .edges = mode, let fold {
                     // Only the outputs outside the folded blocks: [0, left) and [right, outCount).
                     let left = s * fold.lowerBound - pad, right = s * fold.upperBound - pad

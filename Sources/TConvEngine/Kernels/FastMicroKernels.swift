@@ -35,6 +35,31 @@ protocol FastScalar: EngineScalar {
     static func transposeBlock(_ src: UnsafePointer<Self>, _ srcStride: Int, _ dst: UnsafeMutablePointer<Self>, _ dstStride: Int)
 }
 
+extension FastScalar {
+    /// `into[c * width + j] = from[j * rowStride + c * channelStride]` for the `rows` rows j and
+    /// `channels` channels c: a block of filter rows (output channels) turned into the packed
+    /// layout's rows of output channels. With channels contiguous (`channelStride` 1), whole V x V
+    /// blocks go through `transposeBlock`, the edges element by element.
+    static func transposeRows(_ from: UnsafePointer<Self>, rowStride: Int, channelStride: Int, rows: Int, channels: Int,
+                              into: UnsafeMutablePointer<Self>, width: Int) {
+        let v = Vector.scalarCount
+        let fullRows = channelStride == 1 ? rows / v * v : 0, fullChannels = channelStride == 1 ? channels / v * v : 0
+        var j0 = 0
+        while j0 < fullRows {
+            var c0 = 0
+            while c0 < fullChannels {
+                transposeBlock(from + j0 &* rowStride + c0, rowStride, into + c0 &* width + j0, width)
+                c0 += v
+            }
+            j0 += v
+        }
+        for j in 0..<rows {
+            let row = from + j &* rowStride
+            for c in (j < fullRows ? fullChannels : 0)..<channels { into[c &* width &+ j] = row[c &* channelStride] }
+        }
+    }
+}
+
 /// One round of the in-register transpose: the even lanes of `a` then of `b`, and the odd lanes of
 /// `a` then of `b` (one two-source permute each). Applied log2(V) times to the V rows of a block (rows
 /// 2k and 2k+1 giving rows k and k + V/2), it rotates every element's (row, column) bit index right

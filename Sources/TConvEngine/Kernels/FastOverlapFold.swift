@@ -63,10 +63,8 @@ struct FastOverlapFold {
     /// Whole blocks of an overlapping last axis (stride 2, three taps, dilation 1), or nil. Block b
     /// covers outputs [2b - p, 2b - p + 2), the same span as `FastGeometry.foldedBlocks`'.
     static func overlapBlocks(_ p: ConvProblem) -> Range<Int>? {
-        let s = p.strides[2], k = p.kernel[2], pad = p.padBefore[2], out = p.image[2]
-        guard s == 2, k == 3, p.dilations[2] == 1, p.groups == 1 else { return nil }
-        let first = ceilDiv(pad, s), last = (out + pad - s) >= 0 ? (out + pad - s) / s : -1
-        return last >= first ? first..<(last + 1) : nil
+        guard p.strides[2] == 2, p.kernel[2] == 3, p.dilations[2] == 1, p.groups == 1 else { return nil }
+        return FastGeometry.wholeBlocks(stride: 2, pad: p.padBefore[2], outputs: p.image[2])
     }
 
     /// The plan for a channels-last transposed `problem`, or nil when it does not apply. Unless
@@ -83,11 +81,7 @@ struct FastOverlapFold {
             let s = p.strides[a], d = p.dilations[a], pad = p.padBefore[a], out = p.image[a]
             var list = [(start: Int, count: Int, taps: [(k: Int, offset: Int)])]()
             for r in 0..<min(s, out) {
-                var taps = [(k: Int, offset: Int)]()
-                for k in 0..<p.kernel[a] {
-                    let numerator = r + pad - k * d
-                    if numerator % s == 0 { taps.append((k, numerator / s)) }
-                }
+                let taps = FastGeometry.transposedTaps(residue: r, stride: s, dilation: d, pad: pad, kernel: p.kernel[a])
                 list.append((r, (out - r + s - 1) / s, taps))
             }
             return list
@@ -194,10 +188,9 @@ extension FastOverlapFold {
     }
 
     /// Packs the filter into `packed` (layout: see `packCount`). Each (tap, channel block) is three
-    /// 2V x C_in transposes, in V x V register blocks where C_in allows.
+    /// 2V x C_in transposes (`FastScalar.transposeRows`).
     private func pack<T: FastScalar>(into packed: UnsafeMutablePointer<T>, filter w: UnsafePointer<T>) {
-        let v = T.Vector.scalarCount, width = 3 * nr
-        let tapStride = cout * cin, fullC = cin / v * v
+        let width = 3 * nr, tapStride = cout * cin
         for phase in phases {
             for block in 0..<channelBlocks {
                 for (t, tap) in phase.taps.enumerated() {
@@ -205,19 +198,8 @@ extension FastOverlapFold {
                     for k2 in 0..<3 {
                         // Filter [K0, K1, 3, C_out, C_in]: output channel j's row of C_in values.
                         let from = w + ((tap.k.0 * kernel1 + tap.k.1) * 3 + k2) * tapStride + block * nr * cin
-                        let column = to + k2 * nr
-                        var j0 = 0
-                        while j0 < nr {
-                            var c0 = 0
-                            while c0 < fullC {
-                                T.transposeBlock(from + j0 &* cin + c0, cin, column + c0 &* width + j0, width)
-                                c0 += v
-                            }
-                            j0 += v
-                        }
-                        for c in fullC..<cin {
-                            for j in 0..<nr { column[c &* width &+ j] = from[j &* cin &+ c] }
-                        }
+                        T.transposeRows(from, rowStride: cin, channelStride: 1, rows: nr, channels: cin,
+                                        into: to + k2 * nr, width: width)
                     }
                 }
             }
